@@ -1,0 +1,77 @@
+/**
+ * One schema for every environment variable, validated at start. A wrong value stops the start
+ * with a message naming the variable; the result is typed and frozen. The README's configuration
+ * table is pinned to this schema by tests/config.test.ts.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+export const ENVIRONMENTS = ['acceptance', 'production'] as const
+export type EnvName = (typeof ENVIRONMENTS)[number]
+
+const Int = (min: number, max: number, def: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: def, description })
+
+/** Every variable the gateway reads, with its default. */
+export const ConfigSchema = Type.Object({
+  HOST: Type.String({ default: '0.0.0.0', minLength: 1, description: 'Address the HTTP server listens on.' }),
+  PORT: Int(0, 65535, 3000, 'HTTP port (0 picks a free one).'),
+  ENVIRONMENTS: Type.String({
+    default: 'acceptance,production',
+    pattern: '^(acceptance|production)(,(acceptance|production))?$',
+    description: 'Environments this deployment serves, comma-separated; paths of the others answer 404.',
+  }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis to use. Unset: 127.0.0.1:6379 if it answers, else a private redis-server.' })),
+  REDIS_PRIVATE: Type.Union([Type.Literal('auto'), Type.Literal('never')], {
+    default: 'auto',
+    description: 'Without REDIS_URL and no Redis on 127.0.0.1:6379: start a private redis-server (auto) or stop (never).',
+  }),
+  KEY_PREFIX: Type.String({ default: 'bgw', pattern: '^[A-Za-z0-9_.-]{1,40}$', description: 'Prefix of every Redis key (then the environment).' }),
+  PARTIES_FILE: Type.Optional(Type.String({ minLength: 1, description: 'JSON file of parties per environment. Unset: the demo parties, with a warning.' })),
+  INSPECTION_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Inspection back office; feedback is POSTed to {INSPECTION_URL}/feedback. Unset: the built-in inspection inbox.' })),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'External base URL written in the WSDL soap:address. Unset: taken from the request Host.' })),
+  BODY_LIMIT: Int(1024, 64 * 1024 * 1024, 1024 * 1024, 'Largest request body in bytes; larger answers 413.'),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
+    default: 'info',
+    description: 'pino log level.',
+  }),
+  WORKERS: Type.Union([Type.Literal('inline'), Type.Literal('none')], {
+    default: 'inline',
+    description: 'inline: `npm start` also runs the queue workers; none: run them with `node dist/src/worker.js`.',
+  }),
+  WORKER_CONCURRENCY: Int(1, 1000, 16, 'Jobs each worker runs at once.'),
+  DELIVERY_ATTEMPTS: Int(1, 100, 10, 'Attempts of a push delivery before it is dead-lettered.'),
+  DELIVERY_BACKOFF_MS: Int(10, 3_600_000, 2000, 'First retry delay of a push delivery (exponential, with jitter).'),
+  DELIVERY_TIMEOUT_MS: Int(100, 300_000, 10_000, 'Timeout of one webhook call.'),
+  FORWARD_ATTEMPTS: Int(1, 100, 12, 'Attempts of a forward to the inspection before it is dead-lettered.'),
+  FORWARD_BACKOFF_MS: Int(10, 3_600_000, 2000, 'First retry delay of a forward (exponential, with jitter).'),
+  FORWARD_TIMEOUT_MS: Int(100, 300_000, 10_000, 'Timeout of one back-office call.'),
+})
+
+type RawConfig = Static<typeof ConfigSchema>
+export type Config = Readonly<RawConfig & { environments: readonly EnvName[] }>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads, converts and checks the variables; throws a ConfigError naming each wrong one. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const props = ConfigSchema.properties as Record<string, TSchema>
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(props)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const converted = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw))
+  const problems = [...Value.Errors(ConfigSchema, converted)].map((e) => {
+    const name = e.path.replace(/^\//, '')
+    return `${name}=${JSON.stringify(raw[name] ?? '')}: ${e.message}${props[name]?.description ? ` (${props[name].description})` : ''}`
+  })
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`)
+  }
+  const checked = converted as RawConfig
+  const environments = [...new Set(checked.ENVIRONMENTS.split(','))] as EnvName[]
+  return Object.freeze({ ...checked, environments: Object.freeze(environments) })
+}

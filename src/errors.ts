@@ -1,0 +1,83 @@
+/**
+ * The one registry of gateway errors (contract section 7). Each code is stable and published:
+ * the README's error table is pinned to this object by tests/errors.test.ts.
+ * REST turns a GatewayError into application/problem+json, SOAP into a Fault with the same code.
+ */
+export const ERRORS = {
+  GW_ERR_MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
+  GW_ERR_MALFORMED_XML: { status: 400, title: 'Malformed XML body' },
+  GW_ERR_XML_FORBIDDEN: { status: 400, title: 'DOCTYPE, entity declaration or entity reference not allowed in XML' },
+  GW_ERR_VALIDATION: { status: 400, title: 'Message does not match its schema' },
+  GW_ERR_BAD_PARAMETER: { status: 400, title: 'Invalid path or query parameter' },
+  GW_ERR_SOAP_ENVELOPE: { status: 400, title: 'Not a SOAP 1.1 envelope this endpoint serves' },
+  GW_ERR_SOAP_ACTION: { status: 400, title: 'Unknown or mismatched SOAP operation' },
+  GW_ERR_UNAUTHENTICATED: { status: 401, title: 'Missing or unknown credential' },
+  GW_ERR_WRONG_ENVIRONMENT: { status: 403, title: 'Credential belongs to the other environment' },
+  GW_ERR_FORBIDDEN_ROLE: { status: 403, title: 'Role not allowed on this operation' },
+  GW_ERR_FORBIDDEN_CPAS: { status: 403, title: 'CPAS not served by the calling party' },
+  GW_ERR_NOT_FOUND: { status: 404, title: 'No such resource' },
+  GW_ERR_UNKNOWN_BLINKER: { status: 404, title: 'Unknown blinker' },
+  GW_ERR_UNKNOWN_MESSAGE: { status: 404, title: 'Unknown message' },
+  GW_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this path' },
+  GW_ERR_BLINKER_CLOSED: { status: 409, title: 'Blinker is closed' },
+  GW_ERR_MESSAGE_ID_REUSED: { status: 409, title: 'messageId already used for another message' },
+  GW_ERR_ILLEGAL_TRANSITION: { status: 409, title: 'Transition not allowed from the current status' },
+  GW_ERR_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body over the size limit' },
+  GW_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content type not accepted here' },
+  GW_ERR_BUSINESS_RULE: { status: 422, title: 'Business rule violated' },
+  GW_ERR_CODE_NOT_FOR_FLOW: { status: 422, title: 'Feedback code not valid for the blinker flow' },
+  GW_ERR_RATE_LIMITED: { status: 429, title: 'Rate limit exceeded' },
+  GW_ERR_INTERNAL: { status: 500, title: 'Internal error' },
+  GW_ERR_STORE_UNAVAILABLE: { status: 503, title: 'Queue store unreachable; nothing was stored' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type ErrorCode = keyof typeof ERRORS
+
+/** One precise problem inside a message: JSON pointer-like path, or an XML line. */
+export interface FieldError {
+  path?: string
+  line?: number
+  message: string
+}
+
+/** The error every stage throws; the REST and SOAP adapters render it. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly errors: FieldError[] | undefined
+  /** Extra headers for the answer (e.g. Retry-After on 429). */
+  readonly headers: Record<string, string> | undefined
+
+  constructor(code: ErrorCode, detail?: string, errors?: FieldError[], headers?: Record<string, string>) {
+    super(detail ?? ERRORS[code].title)
+    this.name = 'GatewayError'
+    this.code = code
+    this.status = ERRORS[code].status
+    this.errors = errors
+    this.headers = headers
+  }
+}
+
+export const isGatewayError = (e: unknown): e is GatewayError => e instanceof GatewayError
+
+/** RFC 9457 problem document: `type` is a stable relative URI naming the code. */
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: ErrorCode
+  errors?: FieldError[]
+}
+
+export function toProblem(err: GatewayError): Problem {
+  const problem: Problem = {
+    type: `/errors#${err.code}`,
+    title: ERRORS[err.code].title,
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+  }
+  if (err.errors && err.errors.length > 0) problem.errors = err.errors
+  return problem
+}

@@ -1,0 +1,70 @@
+/**
+ * The composition root: one Redis command connection, the parties, one context per environment
+ * (with its queues), the HTTP app and, optionally, the workers. server.ts, worker.ts and the tests
+ * start the gateway here.
+ */
+import type { Queue } from 'bullmq'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { Redis } from 'ioredis'
+import { buildApp } from './app.js'
+import type { Config, EnvName } from './config.js'
+import type { EnvContext } from './context.js'
+import { loadParties, type PartyDirectory } from './parties/parties.js'
+import { createQueue, QUEUES, type QueueName } from './queue/queues.js'
+import { commandConnection, waitReady } from './store/redis-client.js'
+import { startWorkers, type RunningWorkers } from './workers/start-workers.js'
+
+export interface Gateway {
+  app: FastifyInstance
+  redis: Redis
+  directory: PartyDirectory
+  contexts: ReadonlyMap<EnvName, EnvContext>
+  workers: RunningWorkers | undefined
+  /** Stops accepting requests, lets workers finish their jobs, then closes Redis. */
+  close(): Promise<void>
+}
+
+export interface GatewayOptions {
+  redisUrl: string
+  /** Fastify logger option; default false (tests). */
+  logger?: FastifyServerOptions['logger']
+  /** Run the queue workers in this process; default false. */
+  workers?: boolean
+}
+
+/** One context per served environment, each with its own key prefix and queues. */
+export function createContexts(config: Config, directory: PartyDirectory, redis: Redis): Map<EnvName, EnvContext> {
+  const contexts = new Map<EnvName, EnvContext>()
+  for (const env of config.environments) {
+    const parties = directory.environments.get(env)
+    if (!parties) throw new Error(`no parties section for ${env}`)
+    const base = { env, keys: `${config.KEY_PREFIX}:${env}:`, parties, redis, config }
+    const queues = {} as Record<QueueName, Queue>
+    for (const name of Object.values(QUEUES)) queues[name] = createQueue(base, name, redis)
+    contexts.set(env, { ...base, queues })
+  }
+  return contexts
+}
+
+export async function createGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
+  const directory = loadParties(config.PARTIES_FILE, config.environments)
+  const redis = commandConnection(opts.redisUrl)
+  await waitReady(redis)
+  const contexts = createContexts(config, directory, redis)
+  const app = await buildApp({ config, redis, directory, contexts }, opts.logger ?? false)
+  if (directory.demo) app.log.warn('PARTIES_FILE is not set: the demo parties and their public demo tokens are active')
+  const workers = opts.workers ? await startWorkers([...contexts.values()], opts.redisUrl, app.log) : undefined
+  return {
+    app,
+    redis,
+    directory,
+    contexts,
+    workers,
+    async close() {
+      await app.close()
+      await workers?.close()
+      for (const ctx of contexts.values()) for (const q of Object.values(ctx.queues)) await q.close()
+      redis.disconnect()
+    },
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Body parsers. JSON keeps Fastify's parser (secure-json-parse: __proto__ and constructor keys are
+ * errors); XML arrives as a UTF-8 string, and invalid UTF-8 is refused here rather than silently
+ * replaced, so the XML validators never judge a mangled document. Anything else is 415.
+ */
+import type { FastifyInstance } from 'fastify'
+import { GatewayError } from '../errors.js'
+
+export const XML_TYPES = ['text/xml', 'application/xml', 'application/soap+xml'] as const
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+
+export function installContentTypes(app: FastifyInstance): void {
+  app.addContentTypeParser([...XML_TYPES], { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, utf8.decode(body as Buffer))
+    } catch {
+      done(new GatewayError('GW_ERR_MALFORMED_XML', 'Body is not valid UTF-8'), undefined)
+    }
+  })
+}

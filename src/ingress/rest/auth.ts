@@ -1,0 +1,57 @@
+/**
+ * Deny by default. Every /{env} route declares `config.roles`; the onRequest hook resolves the
+ * Bearer token to a party of *this* environment before the body is even read, and refuses a route
+ * without declared roles at registration time, so a new route cannot be left open by mistake.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { EnvContext } from '../../context.js'
+import { GatewayError } from '../../errors.js'
+import type { Party } from '../../parties/parties.js'
+
+export interface Authenticator {
+  byToken(token: string): Party | undefined
+}
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/
+
+export function authenticate(request: FastifyRequest, envCtx: EnvContext, directory: Authenticator): Party {
+  const header = request.headers.authorization
+  if (!header) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Authorization: Bearer <token> is required')
+  const match = BEARER.exec(header)
+  if (!match?.[1]) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Authorization must be "Bearer <token>"')
+  const party = directory.byToken(match[1])
+  if (!party) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Unknown token')
+  if (party.env !== envCtx.env) throw new GatewayError('GW_ERR_WRONG_ENVIRONMENT', `This token belongs to ${party.env}, not ${envCtx.env}`)
+  return party
+}
+
+/** A role check usable inside handlers that serve several roles (SOAP operations). */
+export function requireRole(party: Party, roles: readonly Party['role'][]): void {
+  if (!roles.includes(party.role)) {
+    throw new GatewayError('GW_ERR_FORBIDDEN_ROLE', `Role ${party.role} may not do this; allowed: ${roles.join(', ')}`)
+  }
+}
+
+/** A software house reaches only the CPAS it serves; other roles are not scoped by CPAS. */
+export function requireCpas(party: Party, kbo: string): void {
+  if (party.role === 'software-house' && !party.cpas.has(kbo)) {
+    throw new GatewayError('GW_ERR_FORBIDDEN_CPAS', `CPAS ${kbo} is not served by ${party.id}`)
+  }
+}
+
+/** Installs the hooks on an env-scoped plugin instance. */
+export function installAuth(app: FastifyInstance, envCtx: EnvContext, directory: Authenticator): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.roles) throw new Error(`route ${route.method} ${route.url} declares no roles (deny by default)`)
+  })
+  app.decorateRequest('envCtx', null as unknown as EnvContext)
+  app.decorateRequest('party', null as unknown as Party)
+  app.addHook('onRequest', async (request) => {
+    request.envCtx = envCtx
+    if (request.is404) return
+    const roles = request.routeOptions.config.roles
+    if (roles === 'public') return
+    request.party = authenticate(request, envCtx, directory)
+    if (roles) requireRole(request.party, roles)
+  })
+}

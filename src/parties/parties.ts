@@ -1,0 +1,121 @@
+/**
+ * Parties per environment: who may call, with which role, for which CPAS. Tokens are only ever
+ * held as SHA-256 hashes. Without PARTIES_FILE the fixed demo parties are used (and a warning is
+ * logged by the caller), so the quick start and the guides work with known tokens.
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { ENVIRONMENTS, type EnvName } from '../config.js'
+import { schemaValidator, toFieldErrors } from '../validation/json-schemas.js'
+
+/** The contract's three roles, plus `operator` (dead letters, replay: the people running the gateway). */
+export const ROLES = ['publisher', 'software-house', 'inspection', 'operator'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface Party {
+  id: string
+  name?: string
+  role: Role
+  env: EnvName
+  /** CPAS served (software houses only). */
+  cpas: ReadonlySet<string>
+}
+
+export interface EnvParties {
+  env: EnvName
+  parties: ReadonlyMap<string, Party>
+  /** Every CPAS the environment knows: listed, or served by a software house. */
+  knownCpas: ReadonlyMap<string, { kbo: string; name?: string; servedBy?: string }>
+}
+
+export interface PartyDirectory {
+  environments: ReadonlyMap<EnvName, EnvParties>
+  /** Looks a Bearer token up in every environment (to tell "other environment" from "unknown"). */
+  byToken(token: string): Party | undefined
+  demo: boolean
+}
+
+interface PartiesFile {
+  [env: string]: {
+    cpas?: { kbo: string; name?: string }[]
+    parties: { id: string; name?: string; role: Role; tokenSha256: string[]; cpas?: string[] }[]
+  }
+}
+
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
+
+export class PartiesError extends Error {
+  override name = 'PartiesError'
+}
+
+/** The demo parties of the README: fixed tokens, both environments. */
+export function demoPartiesFile(): PartiesFile {
+  const file: PartiesFile = {}
+  for (const env of ENVIRONMENTS) {
+    const tag = env === 'acceptance' ? 'acc' : 'prod'
+    file[env] = {
+      cpas: [
+        { kbo: '0212344876', name: 'CPAS de Démoville' },
+        { kbo: '0207151616', name: 'OCMW Voorbeeldstad' },
+        { kbo: '0207017596', name: 'CPAS de Testbourg' },
+      ],
+      parties: [
+        { id: 'publisher', name: 'Back office (demo)', role: 'publisher', tokenSha256: [hashToken(`demo-${tag}-publisher`)] },
+        { id: 'inspection', name: 'Inspection service (demo)', role: 'inspection', tokenSha256: [hashToken(`demo-${tag}-inspection`)] },
+        { id: 'operator', name: 'Gateway operations (demo)', role: 'operator', tokenSha256: [hashToken(`demo-${tag}-operator`)] },
+        { id: 'alpha', name: 'Alpha Software (demo)', role: 'software-house', tokenSha256: [hashToken(`demo-${tag}-alpha`)], cpas: ['0212344876', '0207151616'] },
+        { id: 'beta', name: 'Beta Informatique (demo)', role: 'software-house', tokenSha256: [hashToken(`demo-${tag}-beta`)], cpas: ['0207017596'] },
+      ],
+    }
+  }
+  return file
+}
+
+export function readPartiesFile(path: string): PartiesFile {
+  let data: unknown
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new PartiesError(`PARTIES_FILE ${path}: cannot read it as JSON (${(err as Error).message})`)
+  }
+  const validate = schemaValidator('parties.schema.json')
+  if (!validate(data)) {
+    const problems = toFieldErrors(validate.errors).map((e) => `${e.path} ${e.message}`)
+    throw new PartiesError(`PARTIES_FILE ${path} does not match schemas/parties.schema.json:\n  ${problems.join('\n  ')}`)
+  }
+  return data as PartiesFile
+}
+
+/** Builds the lookup structures; refuses a token hash given to two parties. */
+export function buildDirectory(file: PartiesFile, served: readonly EnvName[], demo = false): PartyDirectory {
+  const environments = new Map<EnvName, EnvParties>()
+  const tokens = new Map<string, Party>()
+  for (const env of served) {
+    const section = file[env] ?? { parties: [] }
+    const parties = new Map<string, Party>()
+    const knownCpas = new Map<string, { kbo: string; name?: string; servedBy?: string }>()
+    for (const c of section.cpas ?? []) knownCpas.set(c.kbo, { ...c })
+    for (const p of section.parties) {
+      if (parties.has(p.id)) throw new PartiesError(`${env}: party id ${p.id} appears twice`)
+      if (p.role !== 'software-house' && p.cpas?.length) throw new PartiesError(`${env}: party ${p.id} is a ${p.role}; only software houses serve CPAS`)
+      const party: Party = { id: p.id, role: p.role, env, cpas: new Set(p.cpas ?? []) }
+      if (p.name !== undefined) party.name = p.name
+      parties.set(p.id, party)
+      for (const kbo of party.cpas) {
+        const known = knownCpas.get(kbo)
+        if (known?.servedBy) throw new PartiesError(`${env}: CPAS ${kbo} is served by both ${known.servedBy} and ${p.id}`)
+        knownCpas.set(kbo, { ...(known ?? { kbo }), servedBy: p.id })
+      }
+      for (const h of p.tokenSha256) {
+        if (tokens.has(h)) throw new PartiesError(`${env}: a token of party ${p.id} is also given to ${tokens.get(h)?.env}/${tokens.get(h)?.id}`)
+        tokens.set(h, party)
+      }
+    }
+    environments.set(env, { env, parties, knownCpas })
+  }
+  return { environments, byToken: (token) => tokens.get(hashToken(token)), demo }
+}
+
+export function loadParties(path: string | undefined, served: readonly EnvName[]): PartyDirectory {
+  return path ? buildDirectory(readPartiesFile(path), served) : buildDirectory(demoPartiesFile(), served, true)
+}

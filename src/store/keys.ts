@@ -1,0 +1,16 @@
+/**
+ * Every Redis key of an environment, in one place. `p` is the EnvContext's `keys` prefix
+ * (e.g. `bgw:acceptance:`), so acceptance and production never touch each other's keys.
+ */
+export const keys = {
+  /** HASH: doc (published JSON), digest, status, publishedAt, updatedAt, cpas, seq. */
+  blinker: (p: string, blinkerId: string) => `${p}blinker:${blinkerId}`,
+  /** LIST of HistoryEntry JSON, oldest first. */
+  blinkerHistory: (p: string, blinkerId: string) => `${p}blinker:${blinkerId}:history`,
+  /** STREAM per CPAS: the pull mailbox in publication order; field `id` = blinkerId. */
+  mailbox: (p: string, kbo: string) => `${p}mailbox:${kbo}`,
+  /** ZSET job id → time: recorded with the state change, cleared once the job is added. */
+  outbox: (p: string, queue: string) => `${p}outbox:${queue}`,
+  /** BullMQ prefix of this environment's queues. */
+  queuePrefix: (p: string) => `${p}q`,
+}

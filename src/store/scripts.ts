@@ -1,0 +1,22 @@
+/**
+ * Lua scripts as ioredis custom commands (EVALSHA, reloaded by ioredis after a Redis restart).
+ * Every multi-key change that must not half-happen goes through one of these.
+ */
+import type { Redis } from 'ioredis'
+
+export interface LuaScript {
+  /** Command name registered on the connection; unique per script. */
+  name: string
+  numberOfKeys: number
+  lua: string
+}
+
+type Runner = (...args: (string | number)[]) => Promise<unknown>
+
+/** Runs a script, defining it on this connection the first time. */
+export async function runScript<T>(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<T> {
+  const target = redis as unknown as Record<string, Runner | undefined>
+  if (typeof target[script.name] !== 'function') redis.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua })
+  const run = target[script.name] as Runner
+  return (await run.call(redis, ...keys, ...args)) as T
+}

@@ -1,0 +1,49 @@
+/**
+ * Test harness: a real gateway (real Fastify app, real Redis) with its own key prefix per test,
+ * every key of that prefix deleted on teardown, so test files run in parallel on one Redis.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Test } from 'tap'
+import { loadConfig, type Config } from '../../src/config.js'
+import { createGateway, type Gateway } from '../../src/gateway.js'
+import { testRedisUrl } from './redis.js'
+
+export const TOKENS = {
+  acceptance: { publisher: 'demo-acc-publisher', inspection: 'demo-acc-inspection', operator: 'demo-acc-operator', alpha: 'demo-acc-alpha', beta: 'demo-acc-beta' },
+  production: { publisher: 'demo-prod-publisher', inspection: 'demo-prod-inspection', operator: 'demo-prod-operator', alpha: 'demo-prod-alpha', beta: 'demo-prod-beta' },
+} as const
+
+export const auth = (token: string) => ({ authorization: `Bearer ${token}` })
+
+export interface TestGateway extends Gateway {
+  config: Config
+  prefix: string
+}
+
+/** A fresh gateway on the test Redis; `env` overrides configuration variables. */
+export async function startGateway(t: Test, env: Record<string, string> = {}, opts: { workers?: boolean } = {}): Promise<TestGateway> {
+  const prefix = `t${randomBytes(5).toString('hex')}`
+  const config = loadConfig({ LOG_LEVEL: 'silent', KEY_PREFIX: prefix, ...env })
+  const gateway = await createGateway(config, { redisUrl: testRedisUrl(), workers: opts.workers ?? false })
+  t.teardown(async () => {
+    await gateway.close().catch(() => {})
+    await deleteKeys(prefix)
+  })
+  return { ...gateway, config, prefix }
+}
+
+/** Deletes every key under a prefix (test teardown). */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis')
+  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 })
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length > 0) await redis.unlink(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}
