@@ -26,7 +26,7 @@ function createAjv(): Ajv2020 {
     removeAdditional: false,
     useDefaults: false,
     // OpenAPI annotations that Fastify route schemas carry.
-    keywords: ['example', 'examples'],
+    keywords: ['example'],
   })
   addFormats(ajv, ['date', 'date-time', 'uuid', 'uri'])
   ajv.addFormat('kbo', { type: 'string', validate: isValidKbo })
