@@ -9,10 +9,11 @@ import type { Config, EnvName } from './config.js'
 import type { EnvContext } from './context.js'
 import { installContentTypes } from './ingress/content-types.js'
 import { envRoutes } from './ingress/env-routes.js'
-import { healthRoutes } from './ingress/public/health-routes.js'
+import { installHealth } from './ingress/public/health-routes.js'
 import { schemasRoutes } from './ingress/public/schemas-routes.js'
 import { validateRoute } from './ingress/public/validate-route.js'
 import { notFoundHandler, problemErrorHandler } from './ingress/rest/problem-handler.js'
+import { installMetrics } from './observability/metrics.js'
 import type { PartyDirectory } from './parties/parties.js'
 import { ajv } from './validation/json-schemas.js'
 
@@ -38,8 +39,9 @@ export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logg
   app.setErrorHandler(problemErrorHandler)
   app.setNotFoundHandler(notFoundHandler)
   installContentTypes(app)
+  installMetrics(app, { redis: deps.redis, contexts: [...deps.contexts.values()] })
 
-  await app.register(healthRoutes, { redis: deps.redis })
+  await installHealth(app, { redis: deps.redis, contexts: [...deps.contexts.values()] })
   await app.register(schemasRoutes)
   await app.register(validateRoute)
   for (const [env, envCtx] of deps.contexts) {

@@ -25,6 +25,10 @@ local function transition(hashKey, historyKey, fromCsv, to, noopCsv, entryJson, 
   if inlist(fromCsv, status) then
     redis.call('HSET', hashKey, 'status', to, 'updatedAt', now)
     redis.call('RPUSH', historyKey, entryJson)
+    -- Blinkers per status (metrics): {prefix}stats:status beside {prefix}blinker:{id}.
+    local countsKey = string.gsub(hashKey, 'blinker:[^:]*$', 'stats:status')
+    redis.call('HINCRBY', countsKey, status, -1)
+    redis.call('HINCRBY', countsKey, to, 1)
     return {'moved', status}
   end
   if inlist(noopCsv, status) then return {'noop', status} end

@@ -11,6 +11,10 @@ export const keys = {
   mailbox: (p: string, kbo: string) => `${p}mailbox:${kbo}`,
   /** ZSET job id → time: recorded with the state change, cleared once the job is added. */
   outbox: (p: string, queue: string) => `${p}outbox:${queue}`,
+  /** HASH per software house: url, secret, updatedAt (the push subscription; the secret signs bodies). */
+  subscription: (p: string, partyId: string) => `${p}subscription:${partyId}`,
+  /** HASH status → number of blinkers in it (kept by the transition script; publication adds PUBLISHED). */
+  statusCounts: (p: string) => `${p}stats:status`,
   /** BullMQ prefix of this environment's queues. */
   queuePrefix: (p: string) => `${p}q`,
 }

@@ -7,7 +7,8 @@ import type { Redis } from 'ioredis'
 export interface LuaScript {
   /** Command name registered on the connection; unique per script. */
   name: string
-  numberOfKeys: number
+  /** null: variable, the caller passes the key count as the first of `keys` (batch scripts). */
+  numberOfKeys: number | null
   lua: string
 }
 
@@ -16,7 +17,7 @@ type Runner = (...args: (string | number)[]) => Promise<unknown>
 /** Runs a script, defining it on this connection the first time. */
 export async function runScript<T>(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<T> {
   const target = redis as unknown as Record<string, Runner | undefined>
-  if (typeof target[script.name] !== 'function') redis.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua })
+  if (typeof target[script.name] !== 'function') redis.defineCommand(script.name, script.numberOfKeys === null ? { lua: script.lua } : { numberOfKeys: script.numberOfKeys, lua: script.lua })
   const run = target[script.name] as Runner
   return (await run.call(redis, ...keys, ...args)) as T
 }

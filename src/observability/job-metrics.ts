@@ -1,0 +1,50 @@
+/**
+ * Job outcomes counted in Redis, not in process memory: workers may run in other processes than
+ * the HTTP server that answers /metrics, and counts must survive a worker restart.
+ * One HASH per environment; fields `{queue}|{field}`.
+ */
+import type { Redis } from 'ioredis'
+
+export const jobMetricsKey = (prefix: string) => `${prefix}metrics:jobs`
+
+export type JobOutcome = 'completed' | 'retried' | 'dead_lettered'
+
+/**
+ * Records one finished attempt: its outcome, duration, and (on failure) a short cause such as
+ * `http_503`, `timeout`, `connection` or `http_400`.
+ */
+export async function recordJob(redis: Redis, prefix: string, queue: string, outcome: JobOutcome, durationMs: number, cause?: string): Promise<void> {
+  const key = jobMetricsKey(prefix)
+  const p = redis.pipeline()
+  p.hincrby(key, `${queue}|${outcome}`, 1)
+  p.hincrbyfloat(key, `${queue}|duration_seconds_sum`, durationMs / 1000)
+  p.hincrby(key, `${queue}|duration_seconds_count`, 1)
+  if (cause) p.hincrby(key, `${queue}|cause|${cause}`, 1)
+  await p.exec()
+}
+
+/** Classifies a failed call for the `cause` label: stable, low-cardinality values only. */
+export function failureCause(err: unknown): string {
+  const e = err as { statusCode?: number; code?: string; name?: string }
+  if (typeof e?.statusCode === 'number') return `http_${e.statusCode}`
+  if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.name === 'TimeoutError') return 'timeout'
+  if (typeof e?.code === 'string' && /^(ECONN|EPIPE|UND_ERR_SOCKET|ENOTFOUND|EHOSTUNREACH)/.test(e.code)) return 'connection'
+  return 'other'
+}
+
+export interface JobMetricRow {
+  queue: string
+  field: string
+  cause?: string
+  value: number
+}
+
+export async function readJobMetrics(redis: Redis, prefix: string): Promise<JobMetricRow[]> {
+  const raw = await redis.hgetall(jobMetricsKey(prefix))
+  return Object.entries(raw).map(([k, v]) => {
+    const [queue = '', field = '', cause] = k.split('|')
+    const row: JobMetricRow = { queue, field, value: Number(v) }
+    if (cause) row.cause = cause
+    return row
+  })
+}
