@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Config, EnvName } from './config.js'
 import type { EnvParties, Party } from './parties/parties.js'
-import type { QueueName } from './queue/queues.js'
+import type { SharedQueueName } from './queue/queues.js'
 
 export interface EnvContext {
   env: EnvName
@@ -17,7 +17,9 @@ export interface EnvContext {
   redis: Redis
   config: Config
   /** Producer side of this environment's queues (same fail-fast connection). */
-  queues: Readonly<Record<QueueName, Queue>>
+  queues: Readonly<Record<SharedQueueName, Queue>>
+  /** Push delivery: one queue per software-house party id (see deliveryQueueName). */
+  deliveryQueues: ReadonlyMap<string, Queue>
 }
 
 /** Role(s) a route allows, set as `config: { roles }` on every /{env} route; 'public' = no token. */

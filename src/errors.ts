@@ -21,6 +21,7 @@ export const ERRORS = {
   GW_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this path' },
   GW_ERR_BLINKER_CLOSED: { status: 409, title: 'Blinker is closed' },
   GW_ERR_MESSAGE_ID_REUSED: { status: 409, title: 'messageId already used for another message' },
+  GW_ERR_BLINKER_ID_REUSED: { status: 409, title: 'blinkerId already published with other content' },
   GW_ERR_ILLEGAL_TRANSITION: { status: 409, title: 'Transition not allowed from the current status' },
   GW_ERR_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body over the size limit' },
   GW_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content type not accepted here' },

@@ -10,8 +10,9 @@ import { buildApp } from './app.js'
 import type { Config, EnvName } from './config.js'
 import type { EnvContext } from './context.js'
 import { loadParties, type PartyDirectory } from './parties/parties.js'
-import { createQueue, QUEUES, type QueueName } from './queue/queues.js'
+import { allQueues, createQueue, deliveryQueueName, SHARED_QUEUES, type SharedQueueName } from './queue/queues.js'
 import { commandConnection, waitReady } from './store/redis-client.js'
+import { settlePublications } from './services/publish-service.js'
 import { startWorkers, type RunningWorkers } from './workers/start-workers.js'
 
 export interface Gateway {
@@ -39,9 +40,13 @@ export function createContexts(config: Config, directory: PartyDirectory, redis:
     const parties = directory.environments.get(env)
     if (!parties) throw new Error(`no parties section for ${env}`)
     const base = { env, keys: `${config.KEY_PREFIX}:${env}:`, parties, redis, config }
-    const queues = {} as Record<QueueName, Queue>
-    for (const name of Object.values(QUEUES)) queues[name] = createQueue(base, name, redis)
-    contexts.set(env, { ...base, queues })
+    const queues = {} as Record<SharedQueueName, Queue>
+    for (const name of SHARED_QUEUES) queues[name] = createQueue(base, name, redis)
+    const deliveryQueues = new Map<string, Queue>()
+    for (const party of parties.parties.values()) {
+      if (party.role === 'software-house') deliveryQueues.set(party.id, createQueue(base, deliveryQueueName(party.id), redis))
+    }
+    contexts.set(env, { ...base, queues, deliveryQueues })
   }
   return contexts
 }
@@ -62,8 +67,10 @@ export async function createGateway(config: Config, opts: GatewayOptions): Promi
     workers,
     async close() {
       await app.close()
+      // Push jobs of publications already answered are added before the queues close.
+      for (const ctx of contexts.values()) await settlePublications(ctx)
       await workers?.close()
-      for (const ctx of contexts.values()) for (const q of Object.values(ctx.queues)) await q.close()
+      for (const ctx of contexts.values()) for (const q of allQueues(ctx).values()) await q.close()
       redis.disconnect()
     },
   }

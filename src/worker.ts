@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js'
 import { createContexts } from './gateway.js'
 import { loggerOptions } from './logger.js'
 import { loadParties, PartiesError } from './parties/parties.js'
+import { allQueues } from './queue/queues.js'
 import { commandConnection, waitReady } from './store/redis-client.js'
 import { RedisUnavailableError, resolveRedis } from './store/redis-resolve.js'
 import { startWorkers } from './workers/start-workers.js'
@@ -23,7 +24,7 @@ try {
     if (err) log.error({ err }, 'closing after an error')
     else log.info({ signal }, 'closing workers')
     await workers.close()
-    for (const ctx of contexts.values()) for (const q of Object.values(ctx.queues)) await q.close()
+    for (const ctx of contexts.values()) for (const q of allQueues(ctx).values()) await q.close()
     connection.disconnect()
   })
 } catch (err) {

@@ -11,6 +11,8 @@ export const XML_TYPES = ['text/xml', 'application/xml', 'application/soap+xml']
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
 export function installContentTypes(app: FastifyInstance): void {
+  // Fastify parses text/plain by default; a string body would then pass for XML. Refused (415).
+  app.removeContentTypeParser('text/plain')
   app.addContentTypeParser([...XML_TYPES], { parseAs: 'buffer' }, (_request, body, done) => {
     try {
       done(null, utf8.decode(body as Buffer))

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { EnvContext } from '../context.js'
+import { allQueues } from '../queue/queues.js'
 import { keys } from '../store/keys.js'
 import { readJobMetrics } from './job-metrics.js'
 
@@ -21,7 +22,7 @@ export interface MetricsOptions {
 /** Adds the request hooks and GET /metrics on the root app (not a child plugin: the hooks must see every route). */
 export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void {
   const registry = new Registry()
-  collectDefaultMetrics({ register: registry, prefix: 'bgw_process_' })
+  collectDefaultMetrics({ register: registry, prefix: 'bgw_' })
 
   const requests = new Counter({
     name: 'bgw_http_requests_total',
@@ -57,7 +58,7 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void
     jobs.reset()
     failures.reset()
     for (const ctx of opts.contexts) {
-      for (const queue of Object.values(ctx.queues)) {
+      for (const queue of allQueues(ctx).values()) {
         const counts = await queue.getJobCounts(...JOB_STATES)
         for (const state of JOB_STATES) queueJobs.set({ env: ctx.env, queue: queue.name, state }, counts[state] ?? 0)
       }

@@ -15,6 +15,8 @@ export interface DeadLetterFilter {
   until?: Date
   /** At most this many (default 100). */
   limit?: number
+  /** Only these job ids (an operator replaying what they inspected). */
+  ids?: readonly string[]
 }
 
 export interface DeadLetter {
@@ -30,6 +32,7 @@ export interface DeadLetter {
 function matches(job: Job, f: DeadLetterFilter): boolean {
   const data = job.data as { party?: string } | undefined
   if (f.party && data?.party !== f.party) return false
+  if (f.ids && !f.ids.includes(String(job.id))) return false
   const failedOn = job.finishedOn ?? job.timestamp
   if (f.since && failedOn < f.since.getTime()) return false
   if (f.until && failedOn >= f.until.getTime()) return false
@@ -61,6 +64,13 @@ export async function listDeadLetters(queue: Queue, filter: DeadLetterFilter = {
     if (jobs.length < page) break
   }
   return out.sort((a, b) => (a.failedAt ?? '').localeCompare(b.failedAt ?? '')).slice(0, limit)
+}
+
+/** One dead letter by job id; undefined when that job is not dead (never failed, or replayed). */
+export async function getDeadLetter(queue: Queue, jobId: string): Promise<DeadLetter | undefined> {
+  const job = (await queue.getJob(jobId)) as Job | undefined
+  if (!job || !(await job.isFailed())) return undefined
+  return describe(queue, job)
 }
 
 export async function countDeadLetters(queue: Queue): Promise<number> {

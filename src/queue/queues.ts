@@ -17,6 +17,15 @@ export const QUEUES = {
 } as const
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]
 
+/**
+ * Push delivery is one queue per software house, `delivery-{partyId}`, each with its own worker:
+ * a slow or dead webhook then only occupies its own party's worker slots and never delays the
+ * others (per-party fairness without BullMQ Pro groups). The other queues exist once per environment.
+ */
+export const deliveryQueueName = (partyId: string): string => `${QUEUES.delivery}-${partyId}`
+export type SharedQueueName = Exclude<QueueName, typeof QUEUES.delivery>
+export const SHARED_QUEUES: readonly SharedQueueName[] = [QUEUES.forward]
+
 /** Completed jobs are kept a week so a late re-add of the same id stays a no-op. */
 export const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 200_000 }
 
@@ -31,7 +40,7 @@ export function jobOptions(attempts: number, backoffMs: number): JobsOptions {
 }
 
 /** A producer-side queue of an environment, on a fail-fast connection (callers answer 503). */
-export function createQueue(envCtx: Pick<EnvContext, 'keys'>, name: QueueName, connection: Redis): Queue {
+export function createQueue(envCtx: Pick<EnvContext, 'keys'>, name: string, connection: Redis): Queue {
   return new Queue(name, { connection, prefix: keys.queuePrefix(envCtx.keys) })
 }
 
@@ -39,4 +48,12 @@ export function createQueue(envCtx: Pick<EnvContext, 'keys'>, name: QueueName, c
 export function defaultJobOptions(envCtx: EnvContext, name: QueueName): JobsOptions {
   const c = envCtx.config
   return name === QUEUES.delivery ? jobOptions(c.DELIVERY_ATTEMPTS, c.DELIVERY_BACKOFF_MS) : jobOptions(c.FORWARD_ATTEMPTS, c.FORWARD_BACKOFF_MS)
+}
+
+/** Every queue of an environment by its BullMQ name: shared ones and each party's delivery queue. */
+export function allQueues(envCtx: Pick<EnvContext, 'queues' | 'deliveryQueues'>): Map<string, Queue> {
+  const all = new Map<string, Queue>()
+  for (const q of Object.values(envCtx.queues)) all.set(q.name, q)
+  for (const q of envCtx.deliveryQueues.values()) all.set(q.name, q)
+  return all
 }

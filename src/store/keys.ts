@@ -15,6 +15,16 @@ export const keys = {
   subscription: (p: string, partyId: string) => `${p}subscription:${partyId}`,
   /** HASH status → number of blinkers in it (kept by the transition script; publication adds PUBLISHED). */
   statusCounts: (p: string) => `${p}stats:status`,
+  /**
+   * HASH per feedback message, keyed by the normalized (lower-case) messageId: doc (canonical
+   * feedback JSON), digest (sha256 of doc), receipt (the first receipt JSON), status, receivedAt,
+   * updatedAt, blinkerId, cpas, code, kind, party (sending software house), forwardedAt?, decision?
+   */
+  feedback: (p: string, messageId: string) => `${p}feedback:${messageId}`,
+  /** LIST of HistoryEntry JSON of a feedback message, oldest first. */
+  feedbackHistory: (p: string, messageId: string) => `${p}feedback:${messageId}:history`,
+  /** STREAM: the built-in inspection inbox (used when INSPECTION_URL is unset); field `messageId`, `body`. */
+  inspectionInbox: (p: string) => `${p}inspection:inbox`,
   /** BullMQ prefix of this environment's queues. */
   queuePrefix: (p: string) => `${p}q`,
 }

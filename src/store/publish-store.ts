@@ -15,19 +15,20 @@ import { runScript, type LuaScript } from './scripts.js'
 export const PUBLISH_OUTCOME = { STORED: 0, STORED_PUSH: 1, DUPLICATE: 2, CONFLICT: 3 } as const
 export type PublishOutcome = (typeof PUBLISH_OUTCOME)[keyof typeof PUBLISH_OUTCOME]
 
-// KEYS: [sub_1, outbox_1, …, sub_P, outbox_P, then per item: hash, history, mailbox]
+// KEYS: [statusCounts, sub_1, outbox_1, …, sub_P, outbox_P, then per item: hash, history, mailbox]
 // ARGV: [P, now, historyEntry, score, then per item: blinkerId, cpas, doc, digest, partyIndex (0 = none)]
 // Subscriptions are read once per party: a subscription made during the batch applies from the next one.
 const PUBLISH_LUA = `
 local P = tonumber(ARGV[1])
 local now, entry, score = ARGV[2], ARGV[3], ARGV[4]
 local subscribed = {}
-for j = 1, P do subscribed[j] = redis.call('EXISTS', KEYS[2 * j - 1]) == 1 end
+for j = 1, P do subscribed[j] = redis.call('EXISTS', KEYS[2 * j]) == 1 end
 local out = {}
+local stored = 0
 local n = (#ARGV - 4) / 5
 for i = 1, n do
   local a = 4 + (i - 1) * 5
-  local k = 2 * P + (i - 1) * 3
+  local k = 1 + 2 * P + (i - 1) * 3
   local h = KEYS[k + 1]
   local digest = redis.call('HGET', h, 'digest')
   if digest then
@@ -36,15 +37,17 @@ for i = 1, n do
     local seq = redis.call('XADD', KEYS[k + 3], '*', 'id', ARGV[a + 1])
     redis.call('HSET', h, 'doc', ARGV[a + 3], 'digest', ARGV[a + 4], 'status', 'PUBLISHED', 'publishedAt', now, 'updatedAt', now, 'cpas', ARGV[a + 2], 'seq', seq)
     redis.call('RPUSH', KEYS[k + 2], entry)
+    stored = stored + 1
     local p = tonumber(ARGV[a + 5])
     if p > 0 and subscribed[p] then
-      redis.call('ZADD', KEYS[2 * p], score, ARGV[a + 1])
+      redis.call('ZADD', KEYS[2 * p + 1], score, ARGV[a + 1])
       out[i] = 1
     else
       out[i] = 0
     end
   end
 end
+if stored > 0 then redis.call('HINCRBY', KEYS[1], 'PUBLISHED', stored) end
 return out
 `
 
@@ -67,7 +70,7 @@ export async function storeBlinkers(redis: Redis, prefix: string, items: readonl
   if (items.length === 0) return []
   const now = at.toISOString()
   const partyIndex = new Map<string, number>()
-  const keyList: string[] = []
+  const keyList: string[] = [keys.statusCounts(prefix)]
   for (const it of items) {
     if (it.party && !partyIndex.has(it.party)) {
       partyIndex.set(it.party, partyIndex.size + 1)

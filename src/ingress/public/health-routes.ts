@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { EnvContext } from '../../context.js'
 import { GatewayError } from '../../errors.js'
+import { allQueues } from '../../queue/queues.js'
 
 export interface HealthOptions {
   redis: Redis
@@ -38,7 +39,7 @@ export async function installHealth(app: FastifyInstance, opts: HealthOptions): 
       ])
       checks.redis = pong === 'PONG' ? 'ok' : 'fail'
       for (const ctx of opts.contexts) {
-        for (const q of Object.values(ctx.queues)) workers[`${ctx.env}/${q.name}`] = await q.getWorkersCount()
+        for (const q of allQueues(ctx).values()) workers[`${ctx.env}/${q.name}`] = await q.getWorkersCount()
       }
     } catch {
       checks.redis = 'fail'

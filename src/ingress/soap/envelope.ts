@@ -1,0 +1,90 @@
+/**
+ * SOAP 1.1 envelopes in and out. Reading one is the front half of the SOAP pipeline, in this
+ * order: safety gate and parse (xsd-validator) → a SOAP 1.1 Envelope with a Body holding exactly
+ * one element → a known `<Operation>Request` of urn:blinker-gateway:v1 → the SOAPAction header,
+ * when sent, names the same operation → the element is valid against the XSD → mapped to the
+ * model. The document is disposed before the operation runs.
+ */
+import type { XmlElement } from 'libxml2-wasm'
+import { GatewayError } from '../../errors.js'
+import { childElements, modelToXml, xmlToModel } from '../../validation/xml-mapping.js'
+import { withXmlDocument, XML_NS, xsdErrors } from '../../validation/xsd-validator.js'
+import { isSoapOperationName, SOAP_ACTION_PREFIX, type SoapOperationName, type SoapOperationTypes } from './operations.js'
+
+export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/'
+export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope'
+
+export interface SoapCall<N extends SoapOperationName = SoapOperationName> {
+  operation: N
+  input: SoapOperationTypes[N]['input']
+}
+
+const qualified = (el: XmlElement): string => (el.namespaceUri ? `{${el.namespaceUri}}${el.name}` : el.name)
+
+function envelopeError(detail: string, line?: number): GatewayError {
+  return new GatewayError('GW_ERR_SOAP_ENVELOPE', detail, line === undefined ? undefined : [{ line, message: detail }])
+}
+
+/**
+ * The SOAPAction header without its optional quotes, or undefined when absent or empty
+ * (SOAP 1.1: `""` means "the intent is the request URI", which names no operation).
+ */
+export function soapActionValue(header: string | string[] | undefined): string | undefined {
+  const raw = (Array.isArray(header) ? header[0] : header)?.trim()
+  if (!raw) return undefined
+  const value = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1).trim() : raw
+  return value === '' ? undefined : value
+}
+
+function bodyOperation(envelope: XmlElement): XmlElement {
+  if (envelope.name !== 'Envelope' || envelope.namespaceUri !== SOAP11_NS) {
+    if (envelope.namespaceUri === SOAP12_NS) {
+      throw envelopeError(`SOAP 1.2 envelope; this endpoint speaks SOAP 1.1 (namespace ${SOAP11_NS}, Content-Type text/xml)`, envelope.line)
+    }
+    throw envelopeError(`Root element must be {${SOAP11_NS}}Envelope, found ${qualified(envelope)}`, envelope.line)
+  }
+  const parts = childElements(envelope)
+  const bodyIndex = parts.findIndex((p) => p.name === 'Body' && p.namespaceUri === SOAP11_NS)
+  const body = parts[bodyIndex]
+  // SOAP 1.1 section 4: an optional Header first, then the Body, nothing else.
+  const allowedBefore = bodyIndex === 0 || (bodyIndex === 1 && parts[0]?.name === 'Header' && parts[0].namespaceUri === SOAP11_NS)
+  if (!body || !allowedBefore || parts.length !== bodyIndex + 1) {
+    throw envelopeError('Envelope must hold an optional soap:Header, then one soap:Body, and nothing else', envelope.line)
+  }
+  const calls = childElements(body)
+  if (calls.length !== 1 || !calls[0]) {
+    throw envelopeError(`soap:Body must hold exactly one operation element, found ${calls.length}`, body.line)
+  }
+  return calls[0]
+}
+
+/** Reads and checks a SOAP request; throws GatewayError at the first stage that refuses it. */
+export function readSoapRequest(xml: string, soapAction: string | string[] | undefined): SoapCall {
+  return withXmlDocument(xml, (doc) => {
+    const element = bodyOperation(doc.root)
+    const name = element.name.endsWith('Request') ? element.name.slice(0, -'Request'.length) : ''
+    if (element.namespaceUri !== XML_NS || !isSoapOperationName(name)) {
+      throw new GatewayError('GW_ERR_SOAP_ACTION', `Unknown operation element ${qualified(element)}; expected one of the <Operation>Request elements of ${XML_NS}`, [
+        { line: element.line, message: `unknown operation element ${qualified(element)}` },
+      ])
+    }
+    const action = soapActionValue(soapAction)
+    if (action !== undefined && action !== `${SOAP_ACTION_PREFIX}${name}`) {
+      throw new GatewayError('GW_ERR_SOAP_ACTION', `SOAPAction "${action.slice(0, 200)}" does not match the body's ${element.name}; expected "${SOAP_ACTION_PREFIX}${name}"`)
+    }
+    const errors = xsdErrors(element)
+    if (errors.length > 0) throw new GatewayError('GW_ERR_VALIDATION', `${element.name} does not match the XSD`, errors)
+    return { operation: name, input: xmlToModel(element, `${name}Request`) }
+  })
+}
+
+const ENVELOPE_OPEN = `<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="${SOAP11_NS}" xmlns:gw="${XML_NS}"><soap:Body>`
+const ENVELOPE_CLOSE = '</soap:Body></soap:Envelope>\n'
+
+/** The response envelope of an operation: `<gw:OperationResponse>` with children in model order. */
+export function writeSoapResponse<N extends SoapOperationName>(operation: N, output: SoapOperationTypes[N]['output']): string {
+  return ENVELOPE_OPEN + modelToXml(`${operation}Response`, output, { declareNamespace: false }) + ENVELOPE_CLOSE
+}
+
+/** Wraps Body content (a Fault) in an envelope. */
+export const soapEnvelope = (bodyContent: string): string => ENVELOPE_OPEN + bodyContent + ENVELOPE_CLOSE
