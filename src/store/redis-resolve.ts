@@ -48,11 +48,11 @@ function freePort(): Promise<number> {
 }
 
 /** Starts `redis-server` on a free loopback port with AOF in a fresh temp folder. */
-export async function startPrivateRedis(opts: { appendfsync?: 'always' | 'everysec' } = {}): Promise<{ url: string; port: number; dir: string; process: ChildProcess; stop(): Promise<void> }> {
+export async function startPrivateRedis(opts: { appendfsync?: 'always' | 'everysec'; binary?: string | undefined } = {}): Promise<{ url: string; port: number; dir: string; process: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'blinker-redis-'))
   const child = spawn(
-    'redis-server',
+    opts.binary ?? 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', opts.appendfsync ?? 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'],
     { stdio: 'ignore' },
   )
@@ -86,11 +86,21 @@ const noRedisMessage = (why: string) =>
   `No Redis available (${why}). Set REDIS_URL=redis://host:port, start a Redis on 127.0.0.1:6379, ` +
   `or install redis-server so the gateway can start a private one (Debian/Ubuntu: apt-get install redis-server).`
 
-export async function resolveRedis(opts: { url?: string | undefined; allowPrivate: boolean }): Promise<ResolvedRedis> {
+export interface ResolveOptions {
+  url?: string | undefined
+  allowPrivate: boolean
+  /** Where a local Redis is looked for; default 6379 on 127.0.0.1. */
+  localPort?: number
+  /** The redis-server binary; default `redis-server` on the PATH. */
+  binary?: string
+}
+
+export async function resolveRedis(opts: ResolveOptions): Promise<ResolvedRedis> {
   const none = async () => {}
+  const port = opts.localPort ?? 6379
   if (opts.url) return { url: opts.url, source: 'REDIS_URL', stop: none }
-  if (await redisAnswers('127.0.0.1', 6379)) return { url: 'redis://127.0.0.1:6379', source: 'local', stop: none }
-  if (!opts.allowPrivate) throw new RedisUnavailableError(noRedisMessage('nothing answers on 127.0.0.1:6379 and REDIS_PRIVATE=never'))
-  const priv = await startPrivateRedis()
+  if (await redisAnswers('127.0.0.1', port)) return { url: `redis://127.0.0.1:${port}`, source: 'local', stop: none }
+  if (!opts.allowPrivate) throw new RedisUnavailableError(noRedisMessage(`nothing answers on 127.0.0.1:${port} and REDIS_PRIVATE=never`))
+  const priv = await startPrivateRedis({ binary: opts.binary })
   return { url: priv.url, source: 'private', stop: priv.stop }
 }
