@@ -3,7 +3,7 @@
  * per served environment. Process files and tests both build it here.
  */
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Config, EnvName } from './config.js'
 import type { EnvContext } from './context.js'
@@ -24,9 +24,15 @@ export interface AppDeps {
   contexts: ReadonlyMap<EnvName, EnvContext>
 }
 
-export async function buildApp(deps: AppDeps, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+/** A pino instance (the process's logger) or Fastify's logger option (false in tests). */
+export type AppLogger = FastifyBaseLogger | FastifyServerOptions['logger']
+
+const isLoggerInstance = (l: AppLogger): l is FastifyBaseLogger => typeof l === 'object' && l !== null && typeof (l as { info?: unknown }).info === 'function'
+
+export async function buildApp(deps: AppDeps, logger: AppLogger = false): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    // Fastify 5 takes an existing pino instance only as `loggerInstance`.
+    ...(isLoggerInstance(logger) ? { loggerInstance: logger } : { logger }),
     bodyLimit: deps.config.BODY_LIMIT,
     genReqId: (req) => {
       const given = req.headers['x-request-id']

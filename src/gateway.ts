@@ -4,9 +4,9 @@
  * start the gateway here.
  */
 import type { Queue } from 'bullmq'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import { buildApp } from './app.js'
+import { buildApp, type AppLogger } from './app.js'
 import type { Config, EnvName } from './config.js'
 import type { EnvContext } from './context.js'
 import { loadParties, type PartyDirectory } from './parties/parties.js'
@@ -27,8 +27,8 @@ export interface Gateway {
 
 export interface GatewayOptions {
   redisUrl: string
-  /** Fastify logger option; default false (tests). */
-  logger?: FastifyServerOptions['logger']
+  /** The process's pino logger, or Fastify's logger option; default false (tests). */
+  logger?: AppLogger
   /** Run the queue workers in this process; default false. */
   workers?: boolean
 }
