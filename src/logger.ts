@@ -3,6 +3,7 @@
  * a logged object (pino redact paths cover the shapes the gateway logs).
  */
 import type { LoggerOptions } from 'pino'
+import { scrubNissFromLog } from './security/niss-scrub.js'
 
 export const REDACT_PATHS = [
   'niss',
@@ -19,6 +20,8 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // A NISS outside the fields above (in an id, a comment, an error message) is masked too.
+    formatters: { log: scrubNissFromLog },
     base: { service: 'blinker-gateway' },
   }
 }

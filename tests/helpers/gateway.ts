@@ -23,7 +23,9 @@ export interface TestGateway extends Gateway {
 /** A fresh gateway on the test Redis; `env` overrides configuration variables. */
 export async function startGateway(t: Test, env: Record<string, string> = {}, opts: { workers?: boolean } = {}): Promise<TestGateway> {
   const prefix = `t${randomBytes(5).toString('hex')}`
-  const config = loadConfig({ LOG_LEVEL: 'silent', KEY_PREFIX: prefix, ...env })
+  // The overload guard is off by default here: several test files share two cores, and a slow
+  // machine is not what these tests are about (tests/ingress/overload.test.ts turns it on).
+  const config = loadConfig({ LOG_LEVEL: 'silent', KEY_PREFIX: prefix, MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
   const gateway = await createGateway(config, { redisUrl: testRedisUrl(), workers: opts.workers ?? false })
   t.teardown(async () => {
     await gateway.close().catch(() => {})

@@ -14,7 +14,7 @@ import { allQueues } from '../../queue/queues.js'
 export interface HealthOptions {
   redis: Redis
   contexts: readonly EnvContext[]
-  /** Event-loop delay (ms) above which the gateway sheds load; default 1000. */
+  /** Event-loop delay (ms) above which the gateway sheds load; default 1000; 0 = off. */
   maxEventLoopDelay?: number
 }
 
