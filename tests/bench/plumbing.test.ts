@@ -1,0 +1,190 @@
+/**
+ * The bench's plumbing at a very small scale, so `npm test` keeps it compiling and honest: the
+ * load driver (closed and open loop, error accounting) against the real baselines and a real
+ * gateway, the load-generator and back-office child processes, the worker baseline forwarding,
+ * the mailbox drain, and one whole scenario (REST single feedback, one round of 300 ms) through
+ * the same harness `npm run bench` uses.
+ */
+import { randomBytes } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
+import t from 'tap'
+import { backOfficeServer } from '../../bench/baselines/back-office.js'
+import { BASELINE_QUEUES, restBaseline } from '../../bench/baselines/rest-baseline.js'
+import { soapBaseline } from '../../bench/baselines/soap-baseline.js'
+import { workerBaseline } from '../../bench/baselines/worker-baseline.js'
+import { usedMemory, type BenchContext } from '../../bench/lib/harness.js'
+import { runLoad } from '../../bench/lib/load-driver.js'
+import { cpuMs, freePort, loadInChild, rssBytes, startNode, waitHttp, withPeakRss } from '../../bench/lib/processes.js'
+import { evaluateTargets } from '../../bench/lib/report.js'
+import type { Target } from '../../bench/lib/requests.js'
+import { drain, mailbox } from '../../bench/scenarios/mailbox.js'
+import { publish, PUBLISH_CPAS } from '../../bench/scenarios/publish.js'
+import { restSingle } from '../../bench/scenarios/rest-single.js'
+import { deleteKeys, startGateway, TOKENS } from '../helpers/gateway.js'
+import { testRedisUrl } from '../helpers/redis.js'
+
+const listenOn = async (app: { listen(o: { host: string; port: number }): Promise<string> }) => app.listen({ host: '127.0.0.1', port: 0 })
+
+t.test('baselines, load driver, children and one scenario', async (t) => {
+  const prefix = `t${randomBytes(5).toString('hex')}`
+  t.teardown(() => deleteKeys(prefix))
+  const redis = new Redis(testRedisUrl())
+  t.teardown(() => redis.disconnect())
+
+  const base = await restBaseline(testRedisUrl(), prefix)
+  t.teardown(() => base.close())
+  const baseOrigin = await listenOn(base.app)
+
+  const gw = await startGateway(t, { RATE_LIMIT_MAX: '0' })
+  const gwOrigin = await listenOn(gw.app)
+  // On a busy machine the gateway sheds load (503 GW_ERR_OVERLOADED) while its event loop is still
+  // slow from start-up; the bench's own warm-up plays this role, here readiness is awaited.
+  const ready = Date.now() + 30_000
+  while ((await gw.app.inject({ method: 'GET', url: '/health/ready' })).statusCode !== 200 && Date.now() < ready) await new Promise((r) => setTimeout(r, 100))
+
+  // Blinkers for feedback, published through the gateway by the driver itself (kind 'publish').
+  const published = await runLoad({
+    origin: gwOrigin,
+    connections: 1,
+    amount: 2,
+    request: { kind: 'publish', path: '/acceptance/v1/blinkers', token: TOKENS.acceptance.publisher, cpasKbo: PUBLISH_CPAS, size: 500, year: 2029, firstSeq: 1, expectStatus: 202, expectBody: '"accepted":500' },
+  })
+  t.match(published, { requests: 2, ok: 2, errors: 0 }, '1000 blinkers published in 2 batches')
+  const targets: Target[] = [1, 2, 3].map((seq) => ({ blinkerId: `CLI-2029-${String(seq).padStart(9, '0')}`, cpasKbo: PUBLISH_CPAS }))
+
+  await t.test('load driver: closed loop, open loop, errors', async (t) => {
+    const closed = await runLoad({ origin: baseOrigin, connections: 2, amount: 20, request: { kind: 'feedback', path: '/feedback', targets, expectStatus: 202, expectBody: '"RECEIVED"' } })
+    t.match(closed, { requests: 20, ok: 20, errors: 0 })
+    t.equal(closed.latency.count, 20)
+    t.ok(closed.rps > 0 && closed.latency.p99 >= closed.latency.p50)
+    const queue = new Queue(BASELINE_QUEUES.feedback, { connection: redis, prefix })
+    t.teardown(() => queue.close())
+    t.equal(await queue.count(), 20, 'the baseline added one job per request, each with its own messageId')
+
+    const open = await runLoad({ origin: baseOrigin, connections: 2, rate: 40, durationMs: 500, request: { kind: 'feedback-batch', size: 5, path: '/feedback-batch', targets, expectStatus: 202, expectBody: '"rejected":[]' } })
+    t.ok(open.requests >= 15 && open.requests <= 21, `open loop paces requests (${open.requests} in 500 ms at 40/s)`)
+    t.equal(open.errors, 0)
+    t.equal(await queue.count(), 20 + open.ok * 5)
+
+    const refused = await runLoad({ origin: baseOrigin, connections: 1, amount: 2, request: { kind: 'feedback', path: '/feedback', targets: [{ blinkerId: 'CLI-2029-000000001', cpasKbo: '0212344877' }], expectStatus: 202 } })
+    t.match(refused, { ok: 0, errors: 2 }, 'a bad kbo checksum is refused by the baseline schema too')
+    t.match(refused.firstError, /^400 /)
+    const unreachable = await runLoad({ origin: `http://127.0.0.1:${await freePort()}`, connections: 1, amount: 1, request: { kind: 'mailbox', path: '/x', cursors: [''], limit: 1, expectStatus: 200 } })
+    t.match(unreachable, { ok: 0, errors: 1 })
+    t.ok(unreachable.firstError, 'a network error is reported')
+    await t.rejects(runLoad({ origin: baseOrigin, connections: 1, request: { kind: 'feedback', path: '/feedback', targets, expectStatus: 202 } }), /durationMs or amount/)
+
+    const blinkers = await runLoad({ origin: baseOrigin, connections: 1, amount: 1, request: { kind: 'publish', path: '/blinkers', cpasKbo: PUBLISH_CPAS, size: 7, year: 2029, firstSeq: 5000, expectStatus: 202, expectBody: '"accepted":7' } })
+    t.equal(blinkers.ok, 1)
+  })
+
+  await t.test('the gateway side: REST, SOAP and the mailbox drain', async (t) => {
+    const rest = await runLoad({ origin: gwOrigin, connections: 2, amount: 6, request: { kind: 'feedback', path: '/acceptance/v1/feedback', token: TOKENS.acceptance.alpha, targets, expectStatus: 202, expectBody: '"RECEIVED"' } })
+    t.match(rest, { ok: 6, errors: 0 }, 'feedback accepted by the real gateway')
+    const soap = await runLoad({ origin: gwOrigin, connections: 1, amount: 2, request: { kind: 'soap-feedback', path: '/acceptance/soap', token: TOKENS.acceptance.alpha, targets, expectStatus: 200, expectBody: 'SubmitFeedbackResponse' } })
+    t.match(soap, { ok: 2, errors: 0 }, 'the SOAP envelope is XSD-valid for the gateway')
+    const walked = await drain(gwOrigin, `/acceptance/v1/cpas/${PUBLISH_CPAS}/blinkers`, 100_000)
+    t.equal(walked.items, 1000)
+    t.equal(walked.cursors.length, 2)
+    t.equal(walked.cursors[0], '', 'the first page has no cursor')
+    t.equal(walked.latencies.length, 3, 'two full pages and the short one that ends the walk')
+    const pages = await runLoad({ origin: gwOrigin, connections: 2, amount: 4, request: { kind: 'mailbox', path: `/acceptance/v1/cpas/${PUBLISH_CPAS}/blinkers`, token: TOKENS.acceptance.alpha, cursors: walked.cursors, limit: 500, expectStatus: 200, expectBody: '"next"' } })
+    t.match(pages, { ok: 4, errors: 0 })
+    await t.rejects(drain(gwOrigin, '/acceptance/v1/cpas/0207017596/blinkers', 10), /mailbox answered 403/, 'a refused page stops the drain')
+  })
+
+  await t.test('the node-soap baseline answers SubmitFeedback', async (t) => {
+    const soap = await soapBaseline(testRedisUrl(), prefix, 0)
+    t.teardown(() => soap.close())
+    const origin = `http://127.0.0.1:${(soap.server.address() as AddressInfo).port}`
+    const r = await runLoad({ origin, connections: 1, amount: 3, request: { kind: 'soap-feedback', path: '/soap', targets, expectStatus: 200, expectBody: 'SubmitFeedbackResponse' } })
+    t.match(r, { ok: 3, errors: 0 })
+  })
+
+  await t.test('worker baseline forwards to the back office', async (t) => {
+    const office = await backOfficeServer(0)
+    t.teardown(() => office.close())
+    const officeUrl = `http://127.0.0.1:${(office.server.address() as AddressInfo).port}`
+    const worker = await workerBaseline(testRedisUrl(), prefix, officeUrl, 4)
+    t.teardown(() => worker.close())
+    const sent = await runLoad({ origin: baseOrigin, connections: 1, amount: 1, request: { kind: 'feedback-batch', size: 5, path: '/e2e-batch', targets, expectStatus: 202 } })
+    t.equal(sent.ok, 1)
+    const deadline = Date.now() + 10_000
+    while (office.state.count < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+    t.equal(office.state.count, 5, 'every job reached the back office')
+    t.ok(office.state.lastAt > 0)
+  })
+
+  await t.test('child processes: load generator, back office over IPC, RSS and CPU', async (t) => {
+    const viaChild = await loadInChild('bench/lib/load-child.ts', { origin: baseOrigin, connections: 1, amount: 3, request: { kind: 'feedback', path: '/feedback', targets, expectStatus: 202 } })
+    t.match(viaChild, { ok: 3, errors: 0 }, 'the generator process ran the load and answered')
+    await t.rejects(loadInChild('bench/lib/load-child.ts', { origin: baseOrigin, connections: 1, request: { kind: 'feedback', path: '/feedback', targets, expectStatus: 202 } }), /load generator: runLoad needs/)
+
+    const port = await freePort()
+    const office = startNode('back office', 'bench/baselines/back-office.ts', { PORT: String(port) })
+    t.teardown(() => office.stop())
+    await waitHttp(office, `http://127.0.0.1:${port}/health`)
+    const state = await new Promise<{ count: number }>((resolve) => {
+      office.process.once('message', resolve)
+      office.process.send({ type: 'count' })
+    })
+    t.equal(state.count, 0)
+    t.ok(rssBytes(office.process.pid) > 1024 * 1024, 'RSS read from /proc')
+    t.ok(cpuMs(office.process.pid) >= 0)
+    t.ok(Number.isNaN(rssBytes(undefined)) && Number.isNaN(cpuMs(undefined)) && Number.isNaN(rssBytes(2 ** 30)))
+    const peak = await withPeakRss([office.process.pid], async () => 'done', 10)
+    t.equal(peak.value, 'done')
+    t.ok(peak.peakRss > 0)
+    await office.stop()
+    t.equal(office.process.signalCode ?? office.process.exitCode, 0, 'the back office closes on SIGTERM')
+    await t.rejects(waitHttp(office, `http://127.0.0.1:${port}/health`, 200), /exited/)
+  })
+
+  await t.test('one scenario end to end through the harness', async (t) => {
+    const logs: string[] = []
+    let seq = 1
+    const ctx: BenchContext = {
+      settings: { quick: true, rounds: 1, durationMs: 300, publishTotal: 1000, e2eMessages: 10 },
+      redisUrl: testRedisUrl(),
+      redisPid: undefined,
+      redis,
+      gateway: { origin: gwOrigin, children: [] },
+      rest: { origin: baseOrigin, children: [] },
+      soap: { origin: baseOrigin, children: [] },
+      targets,
+      load: runLoad,
+      scripts: { gatewayServer: '', gatewayWorker: '', backOffice: '', workerBaseline: '', restBaseline: '' },
+      gatewayEnv: {},
+      gatewayExecArgv: [],
+      nextSeq: (n) => (seq += n) - n,
+      log: (m) => logs.push(m),
+    }
+    t.ok((await usedMemory(redis)) > 0)
+    const result = await restSingle(ctx)
+    t.equal(result.id, 'rest-single')
+    t.ok(result.gateway.throughput > 0 && (result.baseline?.throughput ?? 0) > 0, 'both sides measured')
+    t.equal(result.gateway.errors + (result.baseline?.errors ?? 1), 0)
+    t.ok(Number.isFinite(result.gateway.halfP99), 'half load measured')
+    t.ok(Number.isFinite(result.redisBytesPerItem ?? Number.NaN))
+    t.equal(logs.length, 2, 'one line per side and round')
+    logs.length = 0
+    const pub = await publish(ctx)
+    t.equal(pub.gateway.errors + (pub.baseline?.errors ?? 1), 0, 'publish: every batch accepted on both sides')
+    t.ok((pub.redisBytesPerItem ?? 0) > 0, 'publish: Redis memory per blinker measured')
+    const box = await mailbox(ctx)
+    t.equal(box.gateway.errors, 0)
+    t.match(box.title, /500 per page, [\d,]+ stored and paged/)
+    t.notOk(box.baseline, 'the mailbox has no raw baseline')
+    const checks = evaluateTargets([result, pub, box])
+    t.same(checks.map((c) => c.target), [
+      'rest-single: throughput ratio to baseline',
+      'rest-single: gateway p99 at half load',
+      'publish: throughput ratio to baseline',
+      'publish: Redis memory per blinker',
+      'mailbox: gateway p99 at half load',
+    ])
+    t.equal(logs.length, 4, 'publish: gateway and baseline lines; mailbox: the drain and the round')
+  })
+})
