@@ -3,7 +3,7 @@
  * per served environment. Process files and tests both build it here.
  */
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Config, EnvName } from './config.js'
 import type { EnvContext } from './context.js'
@@ -14,7 +14,11 @@ import { schemasRoutes } from './ingress/public/schemas-routes.js'
 import { validateRoute } from './ingress/public/validate-route.js'
 import { notFoundHandler, problemErrorHandler } from './ingress/rest/problem-handler.js'
 import { installMetrics } from './observability/metrics.js'
+import { installRequestLog } from './observability/request-log.js'
+import { installOpenApi } from './docs/openapi.js'
 import type { PartyDirectory } from './parties/parties.js'
+import { frameworkErrorHandler } from './security/framework-errors.js'
+import type { HttpsOptions } from './security/tls-options.js'
 import { ajv } from './validation/json-schemas.js'
 
 export interface AppDeps {
@@ -22,6 +26,8 @@ export interface AppDeps {
   redis: Redis
   directory: PartyDirectory
   contexts: ReadonlyMap<EnvName, EnvContext>
+  /** TLS of the listener (src/security/tls-options.ts); default undefined = plain HTTP. */
+  https?: HttpsOptions | undefined
 }
 
 /** A pino instance (the process's logger) or Fastify's logger option (false in tests). */
@@ -39,15 +45,24 @@ export async function buildApp(deps: AppDeps, logger: AppLogger = false): Promis
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
     },
     return503OnClosing: true,
+    // One line per request instead of Fastify's two: observability/request-log.ts.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    // Bad percent-encoding and over-long path parameters: problem+json, not Fastify's own JSON.
+    frameworkErrors: frameworkErrorHandler,
+    // Fastify types an HTTPS instance apart from an HTTP one; routes and hooks are the same.
+    ...((deps.https ? { https: deps.https } : {}) as object),
   })
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema))
   app.setErrorHandler(problemErrorHandler)
   app.setNotFoundHandler(notFoundHandler)
   installContentTypes(app)
+  installRequestLog(app)
+  // Before any route: its onRoute hook is what documents them (GET /docs).
+  await installOpenApi(app, { environments: deps.config.environments, publicBaseUrl: deps.config.PUBLIC_BASE_URL, rateLimited: deps.config.RATE_LIMIT_MAX > 0 })
   installMetrics(app, { redis: deps.redis, contexts: [...deps.contexts.values()] })
 
-  await installHealth(app, { redis: deps.redis, contexts: [...deps.contexts.values()] })
+  await installHealth(app, { redis: deps.redis, contexts: [...deps.contexts.values()], maxEventLoopDelay: deps.config.MAX_EVENT_LOOP_DELAY_MS })
   await app.register(schemasRoutes)
   await app.register(validateRoute)
   for (const [env, envCtx] of deps.contexts) {

@@ -46,6 +46,27 @@ export const ConfigSchema = Type.Object({
   FORWARD_ATTEMPTS: Int(1, 100, 12, 'Attempts of a forward to the inspection before it is dead-lettered.'),
   FORWARD_BACKOFF_MS: Int(10, 3_600_000, 2000, 'First retry delay of a forward (exponential, with jitter).'),
   FORWARD_TIMEOUT_MS: Int(100, 300_000, 10_000, 'Timeout of one back-office call.'),
+  RETENTION_DAYS: Int(1, 36_500, 400, 'Closed blinkers and finished feedback untouched this many days lose their personal data and comments (metadata for statistics stays).'),
+  RETENTION_INTERVAL_MINUTES: Int(0, 10_080, 60, 'How often the worker processes run retention; 0 = never (run `blinker-gateway retention` yourself).'),
+  WORKER_LOCK_MS: Int(500, 600_000, 30_000, 'Lock of a job in progress; a worker that dies mid-job frees it this long after its last renewal (BullMQ lockDuration).'),
+  WORKER_STALLED_INTERVAL_MS: Int(200, 600_000, 30_000, 'How often workers look for jobs whose worker died, to run them again (BullMQ stalledInterval).'),
+  WORKER_MAX_STALLED: Int(0, 1000, 1, 'Times a job may lose its worker (crash, kill) and be run again before it is dead-lettered (BullMQ maxStalledCount).'),
+  TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM server certificate (chain): set with TLS_KEY_FILE, the gateway listens with HTTPS. Unset: plain HTTP.' })),
+  TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key of TLS_CERT_FILE.' })),
+  TLS_CA_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM CA bundle that client certificates must chain to (needed when TLS_CLIENT_CERT is not off).' })),
+  TLS_CLIENT_CERT: Type.Union([Type.Literal('off'), Type.Literal('request'), Type.Literal('require')], {
+    default: 'off',
+    description: 'off: no client certificate asked; request: asked, checked against TLS_CA_FILE, used to identify parties; require: the TLS handshake fails without one.',
+  }),
+  CLIENT_CERT_REQUIRED_ENVIRONMENTS: Type.Optional(Type.String({
+    pattern: '^(acceptance|production)(,(acceptance|production))?$',
+    description: 'Environments where every authenticated call needs a registered client certificate, token or not (e.g. production). Unset: none.',
+  })),
+  WSS_MAX_AGE_SECONDS: Int(10, 3600, 300, 'WS-Security: oldest wsu:Timestamp Created accepted, and how long a signature is remembered against replay.'),
+  WSS_CLOCK_SKEW_SECONDS: Int(0, 600, 60, 'WS-Security: clock difference tolerated on Created and Expires.'),
+  RATE_LIMIT_MAX: Int(0, 10_000_000, 600, 'Requests one party may make per window in one environment (every instance together); 0 turns rate limiting off.'),
+  RATE_LIMIT_WINDOW_MS: Int(1000, 86_400_000, 60_000, 'Length of the rate-limit window in milliseconds.'),
+  MAX_EVENT_LOOP_DELAY_MS: Int(0, 60_000, 1000, 'Event-loop delay above which the gateway sheds load (503 GW_ERR_OVERLOADED) and is not ready; 0 turns the guard off.'),
 })
 
 type RawConfig = Static<typeof ConfigSchema>

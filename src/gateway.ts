@@ -10,8 +10,11 @@ import { buildApp, type AppLogger } from './app.js'
 import type { Config, EnvName } from './config.js'
 import type { EnvContext } from './context.js'
 import { loadParties, type PartyDirectory } from './parties/parties.js'
+import { httpsOptions } from './security/tls-options.js'
 import { allQueues, createQueue, deliveryQueueName, SHARED_QUEUES, type SharedQueueName } from './queue/queues.js'
 import { commandConnection, waitReady } from './store/redis-client.js'
+import { checkRedisPolicy } from './observability/redis-checks.js'
+import { forwardOutbox } from './queue/forward-queue.js'
 import { settlePublications } from './services/publish-service.js'
 import { startWorkers, type RunningWorkers } from './workers/start-workers.js'
 
@@ -53,11 +56,15 @@ export function createContexts(config: Config, directory: PartyDirectory, redis:
 
 export async function createGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
   const directory = loadParties(config.PARTIES_FILE, config.environments)
+  // Before Redis: a wrong TLS setting or unreadable PEM file stops the start at once.
+  const https = httpsOptions(config)
   const redis = commandConnection(opts.redisUrl)
   await waitReady(redis)
   const contexts = createContexts(config, directory, redis)
-  const app = await buildApp({ config, redis, directory, contexts }, opts.logger ?? false)
+  const app = await buildApp({ config, redis, directory, contexts, https }, opts.logger ?? false)
   if (directory.demo) app.log.warn('PARTIES_FILE is not set: the demo parties and their public demo tokens are active')
+  // noeviction and persistence: what "a 202 means stored" rests on (loud log, no refusal).
+  await checkRedisPolicy(redis, app.log)
   const workers = opts.workers ? await startWorkers([...contexts.values()], opts.redisUrl, app.log) : undefined
   return {
     app,
@@ -69,6 +76,8 @@ export async function createGateway(config: Config, opts: GatewayOptions): Promi
       await app.close()
       // Push jobs of publications already answered are added before the queues close.
       for (const ctx of contexts.values()) await settlePublications(ctx)
+      // Forward jobs of feedback already answered, likewise.
+      for (const ctx of contexts.values()) await forwardOutbox(ctx).settle()
       await workers?.close()
       for (const ctx of contexts.values()) for (const q of allQueues(ctx).values()) await q.close()
       redis.disconnect()

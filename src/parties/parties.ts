@@ -19,6 +19,12 @@ export interface Party {
   env: EnvName
   /** CPAS served (software houses only). */
   cpas: ReadonlySet<string>
+  /** Lower-case hex SHA-256 fingerprints of its client certificates (mTLS, WS-Security); default none. */
+  certSha256?: ReadonlySet<string>
+  /** Its SOAP calls must carry a valid WS-Security signature; default false. */
+  requireWsSecurity?: boolean
+  /** Production refuses its token until a full conformance pass is recorded in acceptance; default false. */
+  requireConformancePass?: boolean
 }
 
 export interface EnvParties {
@@ -32,17 +38,25 @@ export interface PartyDirectory {
   environments: ReadonlyMap<EnvName, EnvParties>
   /** Looks a Bearer token up in every environment (to tell "other environment" from "unknown"). */
   byToken(token: string): Party | undefined
+  /**
+   * The parties holding a client certificate, by its SHA-256 fingerprint (any case, colons
+   * allowed): at most one per environment, so the caller can tell "other environment" apart.
+   */
+  byCert(fingerprint: string): readonly Party[]
   demo: boolean
 }
 
 interface PartiesFile {
   [env: string]: {
     cpas?: { kbo: string; name?: string }[]
-    parties: { id: string; name?: string; role: Role; tokenSha256: string[]; cpas?: string[] }[]
+    parties: { id: string; name?: string; role: Role; tokenSha256?: string[]; certSha256?: string[]; requireWsSecurity?: boolean; requireConformancePass?: boolean; cpas?: string[] }[]
   }
 }
 
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
+
+/** `AB:CD:…` (openssl, node's fingerprint256) or hex in any case → lower-case hex without colons. */
+export const normalizeFingerprint = (fingerprint: string): string => fingerprint.replaceAll(':', '').toLowerCase()
 
 export class PartiesError extends Error {
   override name = 'PartiesError'
@@ -90,6 +104,7 @@ export function readPartiesFile(path: string): PartiesFile {
 export function buildDirectory(file: PartiesFile, served: readonly EnvName[], demo = false): PartyDirectory {
   const environments = new Map<EnvName, EnvParties>()
   const tokens = new Map<string, Party>()
+  const certs = new Map<string, Party[]>()
   for (const env of served) {
     const section = file[env] ?? { parties: [] }
     const parties = new Map<string, Party>()
@@ -100,20 +115,32 @@ export function buildDirectory(file: PartiesFile, served: readonly EnvName[], de
       if (p.role !== 'software-house' && p.cpas?.length) throw new PartiesError(`${env}: party ${p.id} is a ${p.role}; only software houses serve CPAS`)
       const party: Party = { id: p.id, role: p.role, env, cpas: new Set(p.cpas ?? []) }
       if (p.name !== undefined) party.name = p.name
+      if (p.certSha256?.length) party.certSha256 = new Set(p.certSha256.map(normalizeFingerprint))
+      if (p.requireWsSecurity) party.requireWsSecurity = true
+      if (p.requireConformancePass) party.requireConformancePass = true
       parties.set(p.id, party)
       for (const kbo of party.cpas) {
         const known = knownCpas.get(kbo)
         if (known?.servedBy) throw new PartiesError(`${env}: CPAS ${kbo} is served by both ${known.servedBy} and ${p.id}`)
         knownCpas.set(kbo, { ...(known ?? { kbo }), servedBy: p.id })
       }
-      for (const h of p.tokenSha256) {
+      for (const h of p.tokenSha256 ?? []) {
         if (tokens.has(h)) throw new PartiesError(`${env}: a token of party ${p.id} is also given to ${tokens.get(h)?.env}/${tokens.get(h)?.id}`)
         tokens.set(h, party)
       }
+      // Unlike a token, one certificate may serve a party in each environment (the same software
+      // house onboarded in both), but never two parties of one environment.
+      for (const fp of party.certSha256 ?? []) {
+        const holders = certs.get(fp) ?? []
+        const clash = holders.find((h) => h.env === env)
+        if (clash) throw new PartiesError(`${env}: certificate ${fp} of party ${p.id} is also given to ${clash.id}`)
+        certs.set(fp, [...holders, party])
+      }
+      if (party.requireWsSecurity && !party.certSha256) throw new PartiesError(`${env}: party ${p.id} requires WS-Security but registers no certSha256`)
     }
     environments.set(env, { env, parties, knownCpas })
   }
-  return { environments, byToken: (token) => tokens.get(hashToken(token)), demo }
+  return { environments, byToken: (token) => tokens.get(hashToken(token)), byCert: (fp) => certs.get(normalizeFingerprint(fp)) ?? [], demo }
 }
 
 export function loadParties(path: string | undefined, served: readonly EnvName[]): PartyDirectory {

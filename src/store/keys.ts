@@ -25,6 +25,36 @@ export const keys = {
   feedbackHistory: (p: string, messageId: string) => `${p}feedback:${messageId}:history`,
   /** STREAM: the built-in inspection inbox (used when INSPECTION_URL is unset); field `messageId`, `body`. */
   inspectionInbox: (p: string) => `${p}inspection:inbox`,
+  /** Prefix of the rate-limit counters (STRING with PTTL per party: `${p}ratelimit:{partyId}`). */
+  rateLimit: (p: string) => `${p}ratelimit:`,
+  /** STREAM: the hash-chained audit trail; fields at, env, party, role, …, prev, hash (src/security/audit-trail.ts). */
+  audit: (p: string) => `${p}audit`,
+  /** STRING counter: the sequence of sandbox blinker ids (CLI-YYYY-9xxxxxxxx), acceptance only. */
+  sandboxSeq: (p: string) => `${p}sandbox:seq`,
+  /** SET per CPAS: blinkerIds the sandbox created (the only blinkers sandbox reset/decisions touch). */
+  sandboxBlinkers: (p: string, kbo: string) => `${p}sandbox:blinkers:${kbo}`,
+  /** STRING per software house: JSON of its latest recorded conformance run (acceptance). */
+  conformanceLatest: (p: string, partyId: string) => `${p}conformance:${partyId}:latest`,
+  /** STRING per software house: JSON of its latest FULL pass (acceptance; read by the production gate). */
+  conformancePass: (p: string, partyId: string) => `${p}conformance:${partyId}:pass`,
+  /** STRING with PX = the replay window: a WS-Security signature already received (sha256 of its SignatureValue). */
+  wssSeen: (p: string, signatureSha256: string) => `${p}wss:seen:${signatureSha256}`,
+  /** HASH per period (YYYY): `{regime}:{kbo}` → files, the rate denominators (PUT /v1/statistics/files). */
+  statsFiles: (p: string, period: string) => `${p}stats:files:${period}`,
+  /** HASH per period: `{regime}:{kbo}:n` → distinct beneficiaries with a blinker, `…:b` → blinkers (publish script). */
+  statsCpas: (p: string, period: string) => `${p}stats:cpas:${period}`,
+  /** SET per period, regime and CPAS: beneficiaries with a blinker, as '1' + NISS (an integer: small sets stay intsets). */
+  statsBeneficiaries: (p: string, period: string, regime: string, kbo: string) => `${p}stats:benef:${period}:${regime}:${kbo}`,
+  /** SET of periods (YYYY) with blinkers or files. */
+  statsPeriods: (p: string) => `${p}stats:periods`,
+  /** HASH `{period}|{regime}|{flow}|{code}` → feedback messages accepted for storage (feedback script). */
+  statsFeedback: (p: string) => `${p}stats:feedback`,
+  /** ZSET blinkerId → publishedAt ms of every blinker not CLOSED (publish adds, the CLOSED transition removes). */
+  statsOpen: (p: string) => `${p}stats:open`,
+  /** HASH `{YYYY-MM}|{regime}` → blinkers by the month their form period starts (monthly trend). */
+  statsMonths: (p: string) => `${p}stats:months`,
+  /** STRING with PX: held by the worker process running this interval's retention (src/retention/). */
+  retentionLock: (p: string) => `${p}retention:lock`,
   /** BullMQ prefix of this environment's queues. */
   queuePrefix: (p: string) => `${p}q`,
 }

@@ -1,27 +1,43 @@
 /**
  * Deny by default. Every /{env} route declares `config.roles`; the onRequest hook resolves the
- * Bearer token to a party of *this* environment before the body is even read, and refuses a route
- * without declared roles at registration time, so a new route cannot be left open by mistake.
+ * Bearer token and/or the TLS client certificate to a party of *this* environment before the body
+ * is even read, and refuses a route without declared roles at registration time, so a new route
+ * cannot be left open by mistake.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { EnvContext } from '../../context.js'
 import { GatewayError } from '../../errors.js'
 import type { Party } from '../../parties/parties.js'
+import { certificateIdentity, type CertDirectory } from '../../security/client-cert-auth.js'
+import { clientCertEnvironments } from '../../security/tls-options.js'
 
-export interface Authenticator {
+export interface Authenticator extends CertDirectory {
   byToken(token: string): Party | undefined
 }
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/
 
-export function authenticate(request: FastifyRequest, envCtx: EnvContext, directory: Authenticator): Party {
+/**
+ * The caller: by token, by client certificate, or by both when they agree (else 403
+ * GW_ERR_CREDENTIAL_MISMATCH). `certRequired` (default false): this environment is in
+ * CLIENT_CERT_REQUIRED_ENVIRONMENTS, so a registered certificate is needed even with a valid token.
+ */
+export function authenticate(request: FastifyRequest, envCtx: EnvContext, directory: Authenticator, certRequired = false): Party {
+  const byCert = certificateIdentity(request, envCtx.env, directory, certRequired)
   const header = request.headers.authorization
-  if (!header) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Authorization: Bearer <token> is required')
+  if (!header) {
+    if (byCert.party) return byCert.party
+    if (byCert.otherEnvironment) throw new GatewayError('GW_ERR_WRONG_ENVIRONMENT', `This certificate belongs to ${byCert.otherEnvironment.env}, not ${envCtx.env}`)
+    throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Authorization: Bearer <token> (or a registered client certificate) is required')
+  }
   const match = BEARER.exec(header)
   if (!match?.[1]) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Authorization must be "Bearer <token>"')
   const party = directory.byToken(match[1])
   if (!party) throw new GatewayError('GW_ERR_UNAUTHENTICATED', 'Unknown token')
   if (party.env !== envCtx.env) throw new GatewayError('GW_ERR_WRONG_ENVIRONMENT', `This token belongs to ${party.env}, not ${envCtx.env}`)
+  if (byCert.party && byCert.party !== party) {
+    throw new GatewayError('GW_ERR_CREDENTIAL_MISMATCH', 'The Bearer token and the client certificate belong to different parties')
+  }
   return party
 }
 
@@ -41,6 +57,7 @@ export function requireCpas(party: Party, kbo: string): void {
 
 /** Installs the hooks on an env-scoped plugin instance. */
 export function installAuth(app: FastifyInstance, envCtx: EnvContext, directory: Authenticator): void {
+  const certRequired = clientCertEnvironments(envCtx.config).has(envCtx.env)
   app.addHook('onRoute', (route) => {
     if (!route.config?.roles) throw new Error(`route ${route.method} ${route.url} declares no roles (deny by default)`)
   })
@@ -51,7 +68,7 @@ export function installAuth(app: FastifyInstance, envCtx: EnvContext, directory:
     if (request.is404) return
     const roles = request.routeOptions.config.roles
     if (roles === 'public') return
-    request.party = authenticate(request, envCtx, directory)
+    request.party = authenticate(request, envCtx, directory, certRequired)
     if (roles) requireRole(request.party, roles)
   })
 }

@@ -15,7 +15,8 @@ export const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8'
 
 /** The whole Fault envelope of an error. */
 export function faultEnvelope(error: GatewayError): string {
-  const faultcode = error.status >= 500 ? 'soap:Server' : 'soap:Client'
+  // SOAP 1.1 section 4.4.1 names its own fault code for a header block not understood.
+  const faultcode = error.code === 'GW_ERR_SOAP_MUST_UNDERSTAND' ? 'soap:MustUnderstand' : error.status >= 500 ? 'soap:Server' : 'soap:Client'
   const detail = modelToXml('gatewayError', { code: error.code, message: error.message, errors: error.errors ?? [] }, { declareNamespace: false })
   return soapEnvelope(
     `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeXmlText(error.message)}</faultstring><detail>${detail}</detail></soap:Fault>`,

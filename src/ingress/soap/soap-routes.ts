@@ -5,6 +5,8 @@
  *   2. body parser: an XML content type gives a UTF-8 string (JSON or other types: 415 Fault)
  *   3. readSoapRequest: safety gate → parse → SOAP 1.1 Envelope/Body → known <Operation>Request
  *      → SOAPAction matches → XSD-valid → mapped to the model (document disposed here)
+ *   3b. checkSoapSecurity: WS-Security signature when the party requires it or sends one;
+ *      mustUnderstand header blocks the gateway does not process are refused
  *   4. the operation's roles, then its handler (operations.ts registry)
  *   5. the <Operation>Response envelope; any error at any stage leaves as a SOAP 1.1 Fault
  */
@@ -16,6 +18,8 @@ import { readSoapRequest, writeSoapResponse } from './envelope.js'
 import { SOAP_CONTENT_TYPE, soapFaultHandler } from './fault.js'
 import { soapOperation, type SoapOperation, type SoapOperationName } from './operations.js'
 import { soapAddress, wsdlFor } from './wsdl.js'
+import { checkSoapSecurity } from '../../security/ws-security.js'
+import { noteAuditOperation } from '../../security/audit-trail.js'
 
 export interface SoapRoutesOptions {
   /** The environment this /{env}/soap endpoint serves (no default). */
@@ -43,6 +47,9 @@ export async function soapRoutes(app: FastifyInstance, opts: SoapRoutesOptions):
       throw new GatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE', 'SOAP calls must be XML (Content-Type: text/xml; charset=utf-8)')
     }
     const call = readSoapRequest(request.body, request.headers.soapaction)
+    // WS-Security (signature, timestamp, replay) and mustUnderstand headers: src/security/ws-security.ts.
+    await checkSoapSecurity(request.body, request.party, opts.envCtx)
+    noteAuditOperation(request, call.operation, call.input)
     // Typed per operation in operations.ts; here one code path serves all four.
     const operation = soapOperation(call.operation) as SoapOperation<SoapOperationName> | undefined
     if (!operation) {
