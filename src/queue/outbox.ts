@@ -14,6 +14,10 @@ export interface OutboxJob {
   opts?: JobsOptions
 }
 
+/** How long `later` waits to gather jobs, and the most it gathers before adding at once. */
+const LATER_DELAY_MS = 2
+const LATER_MAX_BATCH = 500
+
 export class Outbox {
   /**
    * @param key the sorted set, e.g. keys.outbox(prefix, 'forward')
@@ -31,6 +35,43 @@ export class Outbox {
     if (jobs.length === 0) return
     await this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...j.opts, jobId: j.id } })))
     await this.redis.zrem(this.key, ...jobs.map((j) => j.id))
+  }
+
+  private pending: (OutboxJob & { id: string })[] = []
+  private timer: NodeJS.Timeout | undefined
+  private readonly running = new Set<Promise<void>>()
+  private onError: (err: unknown, count: number) => void = () => {}
+
+  /**
+   * Adds jobs already recorded in the outbox a moment later, together with others recorded in the
+   * same few milliseconds: one addBulk for many answered requests instead of one add each. The
+   * request does not wait; if the process dies first, `sweep` adds them. A failure is reported to
+   * `onError` (logged by the caller) and left to the sweep.
+   */
+  later(jobs: readonly (OutboxJob & { id: string })[], onError: (err: unknown, count: number) => void = () => {}): void {
+    if (jobs.length === 0) return
+    this.onError = onError
+    this.pending.push(...jobs)
+    if (this.pending.length >= LATER_MAX_BATCH) this.kick()
+    else this.timer ??= setTimeout(() => this.kick(), LATER_DELAY_MS)
+  }
+
+  private kick(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    const batch = this.pending
+    this.pending = []
+    if (batch.length === 0) return
+    const run: Promise<void> = this.flush(batch)
+      .catch((err: unknown) => this.onError(err, batch.length))
+      .finally(() => this.running.delete(run))
+    this.running.add(run)
+  }
+
+  /** Adds what `later` still holds and waits for every add under way (graceful close, tests). */
+  async settle(): Promise<void> {
+    this.kick()
+    await Promise.all(this.running)
   }
 
   /** Re-adds ids older than `olderThanMs` (a producer died between store and add). Returns how many. */

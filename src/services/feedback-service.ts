@@ -71,23 +71,12 @@ const jobOf = (envCtx: EnvContext, m: FeedbackToStore, receipt: Receipt): Outbox
   forwardJob(envCtx, { sender: m.party, messageId: m.feedback.messageId, blinkerId: m.feedback.blinkerId, feedback: m.feedback, receivedAt: receipt.receivedAt })
 
 /**
- * Adds the jobs just recorded, then clears them from the outbox. A failed add is logged only (see
- * the 202 boundary above). Unlike Outbox.flush, the ZREM is not awaited: it only saves the sweep a
- * no-op re-add (same job id; the worker also skips a message already forwarded), so the answer
- * need not wait one more round trip for it.
+ * Hands the jobs just recorded to the outbox, which adds them a moment later together with those of
+ * other requests (one addBulk for many answers). The store step already made them durable in the
+ * outbox, so the 202 need not wait for the add; a failed add is logged and left to the sweep.
  */
-async function flush(envCtx: EnvContext, jobs: (OutboxJob & { id: string })[], log?: FastifyBaseLogger): Promise<void> {
-  if (jobs.length === 0) return
-  const outbox = forwardOutbox(envCtx)
-  try {
-    const [one] = jobs
-    if (jobs.length === 1 && one) await outbox.queue.add(one.name, one.data, { ...one.opts, jobId: one.id })
-    else await outbox.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...j.opts, jobId: j.id } })))
-  } catch (err) {
-    log?.warn({ err, count: jobs.length }, 'forward jobs left in the outbox; the forward worker sweep will add them')
-    return
-  }
-  envCtx.redis.zrem(outbox.key, ...jobs.map((j) => j.id)).catch(() => {})
+function flush(envCtx: EnvContext, jobs: (OutboxJob & { id: string })[], log?: FastifyBaseLogger): void {
+  forwardOutbox(envCtx).later(jobs, (err, count) => log?.warn({ err, count }, 'forward jobs left in the outbox; the forward worker sweep will add them'))
 }
 
 /** One feedback message: its receipt (202), or the contract error. */
@@ -99,7 +88,7 @@ export async function submitFeedback(envCtx: EnvContext, caller: Party, value: u
   const outcome = await storeFeedback(envCtx.redis, envCtx.keys, m)
   if (outcome.kind === 'duplicate') return outcome.receipt
   if (outcome.kind !== 'stored') throw violationError(refusalViolation(outcome, m.feedback, caller))
-  await flush(envCtx, [jobOf(envCtx, m, outcome.receipt)], log)
+  flush(envCtx, [jobOf(envCtx, m, outcome.receipt)], log)
   return outcome.receipt
 }
 
@@ -139,7 +128,7 @@ export async function submitFeedbackBatch(envCtx: EnvContext, caller: Party, ite
       rejected.push({ index, errors: [{ ...v.error, code: v.code }] })
     }
   })
-  await flush(envCtx, jobs, log)
+  flush(envCtx, jobs, log)
   if (failure !== undefined) throw failure
   rejected.sort((a, b) => a.index - b.index)
   return { receipts, rejected }

@@ -10,6 +10,7 @@ import { CPAS } from '../helpers/blinkers.js'
 import { A, blinkerState, feedbackFor, getStatus, postFeedback, published } from '../helpers/feedback.js'
 import { auth, startGateway } from '../helpers/gateway.js'
 import { testRedisUrl } from '../helpers/redis.js'
+import { forwardOutbox } from '../../src/queue/forward-queue.js'
 
 t.test('an accepted feedback: 202 receipt, status RECEIVED, blinker FEEDBACK_RECEIVED, one forward job', async (t) => {
   const gw = await startGateway(t)
@@ -32,7 +33,11 @@ t.test('an accepted feedback: 202 receipt, status RECEIVED, blinker FEEDBACK_REC
   t.equal(state.status, 'FEEDBACK_RECEIVED')
   t.match(state.history.at(-1), { status: 'FEEDBACK_RECEIVED', cause: /feedback 131 \(UNJUSTIFIED\)/, by: 'alpha' })
 
-  const job = await gw.contexts.get('acceptance')?.queues.forward.getJob(receipt.messageId)
+  // The 202 came once the message and its outbox entry were stored; the job is added a moment later.
+  const acc = gw.contexts.get('acceptance')
+  if (!acc) throw new Error('no acceptance context')
+  await forwardOutbox(acc).settle()
+  const job = await acc.queues.forward.getJob(receipt.messageId)
   t.ok(job, 'job id = normalized messageId')
   t.match(job?.data, { party: 'inspection', sender: 'alpha', messageId: receipt.messageId, blinkerId: b.blinkerId, feedback: { code: 131 } })
   t.equal(await gw.redis.zcard(keys.outbox(`${gw.prefix}:acceptance:`, 'forward')), 0, 'outbox flushed')
@@ -140,7 +145,13 @@ t.test('batch: each item judged alone; receipts in order; rejected by index with
   ])
   t.match(body.rejected[0].errors[0].path, /^\/feedback\/1\/cpasKbo/)
   t.equal(body.rejected[1].errors[0].path, '/feedback/2/comment')
-  t.equal(await gw.contexts.get('acceptance')?.queues.forward.count(), 2, 'two jobs: one per stored message')
+  const acc = gw.contexts.get('acceptance')
+  if (!acc) throw new Error('no acceptance context')
+  const outboxIds = await gw.redis.zrange(keys.outbox(`${gw.prefix}:acceptance:`, 'forward'), 0, -1)
+  const queuedIds = (await acc.queues.forward.getJobs(['waiting', 'delayed', 'active'])).map((j) => String(j.id))
+  t.equal(new Set([...outboxIds, ...queuedIds]).size, 2, 'two stored messages, each durable in the outbox or already queued')
+  await forwardOutbox(acc).settle()
+  t.equal(await acc.queues.forward.count(), 2, 'two jobs: one per stored message')
 
   for (const [what, payload] of [
     ['empty', { feedback: [] }],
