@@ -4,7 +4,13 @@
  * call main() in-process with captured output. bin/blinker-gateway.js runs the compiled copy.
  */
 import { EXIT, processIo, type CliCommand, type CliIo } from './io.js'
+import { auditCommand } from './audit.js'
+import { conformanceCommand } from './conformance.js'
 import { deadLettersCommand } from './dead-letters.js'
+import { demoDataCommand } from './demo-data.js'
+import { partiesCommand } from './parties.js'
+import { retentionCommand } from './retention.js'
+import { statsCommand } from './stats.js'
 import { validateCommand } from './validate.js'
 
 export { EXIT, type CliCommand, type CliIo } from './io.js'
@@ -12,6 +18,12 @@ export { EXIT, type CliCommand, type CliIo } from './io.js'
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   validate: validateCommand,
   'dead-letters': deadLettersCommand,
+  retention: retentionCommand,
+  stats: statsCommand,
+  parties: partiesCommand,
+  audit: auditCommand,
+  conformance: conformanceCommand,
+  'demo-data': demoDataCommand,
 }
 
 function usage(): string {

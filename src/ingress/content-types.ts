@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify'
 import { GatewayError } from '../errors.js'
 
 export const XML_TYPES = ['text/xml', 'application/xml', 'application/soap+xml'] as const
+/** Excel workbooks (transition recap lists, POST /{env}/v1/transition/recap): kept as a Buffer. */
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
@@ -20,4 +22,6 @@ export function installContentTypes(app: FastifyInstance): void {
       done(new GatewayError('GW_ERR_MALFORMED_XML', 'Body is not valid UTF-8'), undefined)
     }
   })
+  // Same BODY_LIMIT as every body (413 beyond); the recap import inspects the archive itself.
+  app.addContentTypeParser(XLSX_CONTENT_TYPE, { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
 }

@@ -12,6 +12,7 @@ import type { ErrorCode, FieldError } from '../errors.js'
 import type { Party } from '../parties/parties.js'
 import { deliveryJob, deliveryOutbox } from '../queue/delivery-outbox.js'
 import { PUBLISH_OUTCOME, storeBlinkers, type PublishItem } from '../store/publish-store.js'
+import { publishStats } from '../store/statistics-store.js'
 import { validateMessage } from '../validation/validate-message.js'
 
 /** An item's error carries its own code, as a problem document would. */
@@ -43,7 +44,7 @@ export async function publishBlinkers(envCtx: EnvContext, publisher: Party, item
       rejected.push({ index, errors: [{ path: `/blinkers/${index}/cpasKbo`, message: `CPAS ${b.cpasKbo} is not known to ${envCtx.env}`, code: 'GW_ERR_BUSINESS_RULE' }] })
       return
     }
-    valid.push({ blinkerId: b.blinkerId, cpas: b.cpasKbo, ...storedDoc(b), party: cpas.servedBy })
+    valid.push({ blinkerId: b.blinkerId, cpas: b.cpasKbo, ...storedDoc(b), party: cpas.servedBy, stats: publishStats(b) })
     validIndex.push(index)
   })
 

@@ -29,6 +29,10 @@ local function transition(hashKey, historyKey, fromCsv, to, noopCsv, entryJson, 
     local countsKey = string.gsub(hashKey, 'blinker:[^:]*$', 'stats:status')
     redis.call('HINCRBY', countsKey, status, -1)
     redis.call('HINCRBY', countsKey, to, 1)
+    -- Open blinkers by age (statistics-store.ts): a CLOSED one leaves {prefix}stats:open.
+    if to == 'CLOSED' then
+      redis.call('ZREM', (string.gsub(hashKey, 'blinker:[^:]*$', 'stats:open')), string.match(hashKey, 'blinker:([^:]*)$'))
+    end
     return {'moved', status}
   end
   if inlist(noopCsv, status) then return {'noop', status} end

@@ -21,8 +21,9 @@ import { QUEUES } from '../queue/queues.js'
 import { TRANSITION_LUA, transitionArgs } from './blinker-store.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
+import { COUNT_FEEDBACK_LUA } from './statistics-store.js'
 
-const SUBMIT_LUA = `${TRANSITION_LUA}
+const SUBMIT_LUA = `${TRANSITION_LUA}${COUNT_FEEDBACK_LUA}
 local fbKey, fbHist, bKey, bHist, outbox = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local seen = redis.call('HMGET', fbKey, 'digest', 'receipt')
 if seen[1] then
@@ -43,10 +44,11 @@ redis.call('HSET', fbKey, 'doc', ARGV[2], 'digest', ARGV[1], 'receipt', ARGV[10]
   'kind', ARGV[16], 'party', ARGV[17])
 redis.call('RPUSH', fbHist, ARGV[11])
 redis.call('ZADD', outbox, ARGV[13], ARGV[12])
+countFeedback(KEYS[6], b[3], ARGV[15])
 return {'stored', ARGV[10]}
 `
 
-const submitScript: LuaScript = { name: 'gwFeedbackSubmit', numberOfKeys: 5, lua: SUBMIT_LUA }
+const submitScript: LuaScript = { name: 'gwFeedbackSubmit', numberOfKeys: 6, lua: SUBMIT_LUA }
 
 /** One message ready for the store: canonical, fingerprinted, its catalogue entry known. */
 export interface FeedbackToStore {
@@ -74,7 +76,7 @@ export async function storeFeedback(redis: Redis, prefix: string, m: FeedbackToS
   const [verdict, detail] = await runScript<[string, string]>(
     redis,
     submitScript,
-    [keys.feedback(prefix, id), keys.feedbackHistory(prefix, id), keys.blinker(prefix, m.feedback.blinkerId), keys.blinkerHistory(prefix, m.feedback.blinkerId), forwardOutboxKey(prefix)],
+    [keys.feedback(prefix, id), keys.feedbackHistory(prefix, id), keys.blinker(prefix, m.feedback.blinkerId), keys.blinkerHistory(prefix, m.feedback.blinkerId), forwardOutboxKey(prefix), keys.statsFeedback(prefix)],
     [
       m.digest,
       m.doc,

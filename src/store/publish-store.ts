@@ -6,29 +6,33 @@
  * the hot path close to a raw BullMQ addBulk; nothing is half-written because the script is atomic.
  */
 import type { Redis } from 'ioredis'
-import type { HistoryEntry } from '../domain/model.js'
+import type { Blinker, HistoryEntry } from '../domain/model.js'
 import { deliveryQueueName } from '../queue/queues.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
+import { COUNT_PUBLISHED_LUA, publishStats, publishStatsItemArgs, publishStatsItemKeys, publishStatsSharedKeys, type PublishStats } from './statistics-store.js'
 
 /** Per item outcome codes of the script. */
 export const PUBLISH_OUTCOME = { STORED: 0, STORED_PUSH: 1, DUPLICATE: 2, CONFLICT: 3 } as const
 export type PublishOutcome = (typeof PUBLISH_OUTCOME)[keyof typeof PUBLISH_OUTCOME]
 
-// KEYS: [statusCounts, sub_1, outbox_1, …, sub_P, outbox_P, then per item: hash, history, mailbox]
-// ARGV: [P, now, historyEntry, score, then per item: blinkerId, cpas, doc, digest, partyIndex (0 = none)]
+// KEYS: [statusCounts, sub_1, outbox_1, …, sub_P, outbox_P, then per item: hash, history, mailbox,
+//        beneficiaries, periodCounts, then last: statsPeriods, statsOpen, statsMonths]
+// ARGV: [P, now, historyEntry, score, then per item: blinkerId, cpas, doc, digest, partyIndex (0 = none),
+//        beneficiary member, `{regime}:{kbo}`, period, `{month}|{regime}`] (statistics-store.ts)
 // Subscriptions are read once per party: a subscription made during the batch applies from the next one.
-const PUBLISH_LUA = `
+const PUBLISH_LUA = `${COUNT_PUBLISHED_LUA}
 local P = tonumber(ARGV[1])
 local now, entry, score = ARGV[2], ARGV[3], ARGV[4]
 local subscribed = {}
 for j = 1, P do subscribed[j] = redis.call('EXISTS', KEYS[2 * j]) == 1 end
 local out = {}
 local stored = 0
-local n = (#ARGV - 4) / 5
+local n = (#ARGV - 4) / 9
+local sk = #KEYS - 3
 for i = 1, n do
-  local a = 4 + (i - 1) * 5
-  local k = 1 + 2 * P + (i - 1) * 3
+  local a = 4 + (i - 1) * 9
+  local k = 1 + 2 * P + (i - 1) * 5
   local h = KEYS[k + 1]
   local digest = redis.call('HGET', h, 'digest')
   if digest then
@@ -37,6 +41,7 @@ for i = 1, n do
     local seq = redis.call('XADD', KEYS[k + 3], '*', 'id', ARGV[a + 1])
     redis.call('HSET', h, 'doc', ARGV[a + 3], 'digest', ARGV[a + 4], 'status', 'PUBLISHED', 'publishedAt', now, 'updatedAt', now, 'cpas', ARGV[a + 2], 'seq', seq)
     redis.call('RPUSH', KEYS[k + 2], entry)
+    countPublished(KEYS[k + 4], KEYS[k + 5], KEYS[sk + 1], KEYS[sk + 2], KEYS[sk + 3], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], score, ARGV[a + 1])
     stored = stored + 1
     local p = tonumber(ARGV[a + 5])
     if p > 0 and subscribed[p] then
@@ -60,6 +65,8 @@ export interface PublishItem {
   digest: string
   /** Software house serving the CPAS, if any (push candidate). */
   party: string | undefined
+  /** Statistics keys of the blinker (statistics-store.ts publishStats); default: read from `doc`. */
+  stats?: PublishStats
 }
 
 /** Outbox key of a party's delivery queue (also swept by its worker). */
@@ -80,9 +87,11 @@ export async function storeBlinkers(redis: Redis, prefix: string, items: readonl
   const entry: HistoryEntry = { at: now, status: 'PUBLISHED', cause: 'published', by }
   const args: (string | number)[] = [partyIndex.size, now, JSON.stringify(entry), at.getTime()]
   for (const it of items) {
-    keyList.push(keys.blinker(prefix, it.blinkerId), keys.blinkerHistory(prefix, it.blinkerId), keys.mailbox(prefix, it.cpas))
-    args.push(it.blinkerId, it.cpas, it.doc, it.digest, it.party ? (partyIndex.get(it.party) ?? 0) : 0)
+    const stats = it.stats ?? publishStats(JSON.parse(it.doc) as Blinker)
+    keyList.push(keys.blinker(prefix, it.blinkerId), keys.blinkerHistory(prefix, it.blinkerId), keys.mailbox(prefix, it.cpas), ...publishStatsItemKeys(prefix, stats))
+    args.push(it.blinkerId, it.cpas, it.doc, it.digest, it.party ? (partyIndex.get(it.party) ?? 0) : 0, ...publishStatsItemArgs(stats))
   }
+  keyList.push(...publishStatsSharedKeys(prefix))
   // numberOfKeys varies per call: pass it as the script's first argument (ioredis' dynamic keys).
   return runScript<PublishOutcome[]>(redis, publishScript, [String(keyList.length), ...keyList], args)
 }
