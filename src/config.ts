@@ -50,7 +50,7 @@ export const ConfigSchema = Type.Object({
   RETENTION_INTERVAL_MINUTES: Int(0, 10_080, 60, 'How often the worker processes run retention; 0 = never (run `blinker-gateway retention` yourself).'),
   WORKER_LOCK_MS: Int(500, 600_000, 30_000, 'Lock of a job in progress; a worker that dies mid-job frees it this long after its last renewal (BullMQ lockDuration).'),
   WORKER_STALLED_INTERVAL_MS: Int(200, 600_000, 30_000, 'How often workers look for jobs whose worker died, to run them again (BullMQ stalledInterval).'),
-  WORKER_MAX_STALLED: Int(0, 1000, 1, 'Times a job may lose its worker (crash, kill) and be run again before it is dead-lettered (BullMQ maxStalledCount).'),
+  WORKER_MAX_STALLED: Int(0, 1000, 5, 'Times a job may lose its worker (crash, kill) and be run again before it is dead-lettered (BullMQ maxStalledCount; its default 1 dead-letters innocent jobs after two crashes).'),
   TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM server certificate (chain): set with TLS_KEY_FILE, the gateway listens with HTTPS. Unset: plain HTTP.' })),
   TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key of TLS_CERT_FILE.' })),
   TLS_CA_FILE: Type.Optional(Type.String({ minLength: 1, description: 'PEM CA bundle that client certificates must chain to (needed when TLS_CLIENT_CERT is not off).' })),

@@ -16,8 +16,11 @@ try {
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'closing after an error')
     else log.info({ signal }, 'closing')
+    // In order: stop accepting and finish in-flight requests, let workers finish their jobs,
+    // close the queues and Redis (gateway.close), then a private redis-server if we started one.
     await gateway.close()
     await redis.stop()
+    log.info({ signal }, 'closed')
   })
   const address = await gateway.app.listen({ host: config.HOST, port: config.PORT })
   log.info({ address, environments: config.environments }, 'blinker gateway listening')

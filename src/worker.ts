@@ -7,6 +7,7 @@ import { loggerOptions } from './logger.js'
 import { loadParties, PartiesError } from './parties/parties.js'
 import { allQueues } from './queue/queues.js'
 import { commandConnection, waitReady } from './store/redis-client.js'
+import { checkRedisPolicy } from './observability/redis-checks.js'
 import { RedisUnavailableError, resolveRedis } from './store/redis-resolve.js'
 import { startWorkers } from './workers/start-workers.js'
 
@@ -17,6 +18,7 @@ try {
   const redis = await resolveRedis({ url: config.REDIS_URL, allowPrivate: false })
   const connection = commandConnection(redis.url)
   await waitReady(connection)
+  await checkRedisPolicy(connection, log)
   const contexts = createContexts(config, loadParties(config.PARTIES_FILE, config.environments), connection)
   const workers = await startWorkers([...contexts.values()], redis.url, log)
   log.info({ workers: workers.workers.map((w) => w.name), environments: config.environments }, 'blinker gateway workers running')

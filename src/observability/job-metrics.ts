@@ -9,17 +9,28 @@ export const jobMetricsKey = (prefix: string) => `${prefix}metrics:jobs`
 
 export type JobOutcome = 'completed' | 'retried' | 'dead_lettered'
 
+/** Upper bounds of the attempts histogram (attempts a job took to finish, or to be dead-lettered). */
+export const ATTEMPT_BUCKETS = [1, 2, 3, 5, 10] as const
+
 /**
  * Records one finished attempt: its outcome, duration, and (on failure) a short cause such as
- * `http_503`, `timeout`, `connection` or `http_400`.
+ * `http_503`, `timeout`, `connection` or `http_400`. `attempt` (1-based) is the attempt number;
+ * when the job is done for good (completed or dead-lettered) it feeds the attempts histogram,
+ * kept cumulative in Redis (`{queue}|attempts_bucket|{le}`) like a Prometheus histogram.
  */
-export async function recordJob(redis: Redis, prefix: string, queue: string, outcome: JobOutcome, durationMs: number, cause?: string): Promise<void> {
+export async function recordJob(redis: Redis, prefix: string, queue: string, outcome: JobOutcome, durationMs: number, cause?: string, attempt?: number): Promise<void> {
   const key = jobMetricsKey(prefix)
   const p = redis.pipeline()
   p.hincrby(key, `${queue}|${outcome}`, 1)
   p.hincrbyfloat(key, `${queue}|duration_seconds_sum`, durationMs / 1000)
   p.hincrby(key, `${queue}|duration_seconds_count`, 1)
   if (cause) p.hincrby(key, `${queue}|cause|${cause}`, 1)
+  if (attempt !== undefined && outcome !== 'retried') {
+    for (const le of ATTEMPT_BUCKETS) if (attempt <= le) p.hincrby(key, `${queue}|attempts_bucket|${le}`, 1)
+    p.hincrby(key, `${queue}|attempts_bucket|+Inf`, 1)
+    p.hincrby(key, `${queue}|attempts_sum`, attempt)
+    p.hincrby(key, `${queue}|attempts_count`, 1)
+  }
   await p.exec()
 }
 

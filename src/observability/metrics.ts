@@ -43,6 +43,9 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void
   const failures = new Gauge({ name: 'bgw_job_failures_total', help: 'Failed job attempts by cause (http_503, timeout, connection…), counted in Redis', labelNames: ['env', 'queue', 'cause'] as const, registers: [registry] })
   const jobSeconds = new Gauge({ name: 'bgw_job_duration_seconds_sum', help: 'Total seconds spent in job attempts', labelNames: ['env', 'queue'] as const, registers: [registry] })
   const jobCount = new Gauge({ name: 'bgw_job_duration_seconds_count', help: 'Job attempts timed', labelNames: ['env', 'queue'] as const, registers: [registry] })
+  const attemptsBucket = new Gauge({ name: 'bgw_job_attempts_bucket', help: 'Jobs done for good (completed or dead-lettered) by attempts taken, cumulative (histogram buckets), counted in Redis', labelNames: ['env', 'queue', 'le'] as const, registers: [registry] })
+  const attemptsSum = new Gauge({ name: 'bgw_job_attempts_sum', help: 'Attempts taken by jobs done for good', labelNames: ['env', 'queue'] as const, registers: [registry] })
+  const attemptsCount = new Gauge({ name: 'bgw_job_attempts_count', help: 'Jobs done for good (completed or dead-lettered)', labelNames: ['env', 'queue'] as const, registers: [registry] })
   const redisUp = new Gauge({ name: 'bgw_redis_up', help: '1 when Redis answered the last scrape', registers: [registry] })
 
   app.addHook('onResponse', async (request, reply) => {
@@ -57,6 +60,7 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void
     blinkers.reset()
     jobs.reset()
     failures.reset()
+    attemptsBucket.reset()
     for (const ctx of opts.contexts) {
       for (const queue of allQueues(ctx).values()) {
         const counts = await queue.getJobCounts(...JOB_STATES)
@@ -66,6 +70,9 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void
       for (const [status, n] of Object.entries(statuses)) blinkers.set({ env: ctx.env, status }, Number(n))
       for (const row of await readJobMetrics(opts.redis, ctx.keys)) {
         if (row.field === 'cause' && row.cause) failures.set({ env: ctx.env, queue: row.queue, cause: row.cause }, row.value)
+        else if (row.field === 'attempts_bucket' && row.cause) attemptsBucket.set({ env: ctx.env, queue: row.queue, le: row.cause }, row.value)
+        else if (row.field === 'attempts_sum') attemptsSum.set({ env: ctx.env, queue: row.queue }, row.value)
+        else if (row.field === 'attempts_count') attemptsCount.set({ env: ctx.env, queue: row.queue }, row.value)
         else if (row.field === 'duration_seconds_sum') jobSeconds.set({ env: ctx.env, queue: row.queue }, row.value)
         else if (row.field === 'duration_seconds_count') jobCount.set({ env: ctx.env, queue: row.queue }, row.value)
         else jobs.set({ env: ctx.env, queue: row.queue, outcome: row.field }, row.value)

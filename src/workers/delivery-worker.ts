@@ -22,6 +22,7 @@ import { keys } from '../store/keys.js'
 import { workerConnection } from '../store/redis-client.js'
 import { getSubscription } from '../store/subscription-store.js'
 import type { RunningWorker, WorkerStarter } from './start-workers.js'
+import { crashRecoveryOptions } from './worker-options.js'
 
 export const DELIVERY_HEADERS = {
   signature: 'x-blinker-signature',
@@ -77,15 +78,15 @@ export const startDeliveryWorkers: WorkerStarter = async (envCtx, redisUrl, log:
         const started = Date.now()
         try {
           const outcome = await deliverJob(envCtx, client, job)
-          await recordJob(envCtx.redis, envCtx.keys, queueName, 'completed', Date.now() - started).catch(() => {})
+          await recordJob(envCtx.redis, envCtx.keys, queueName, 'completed', Date.now() - started, undefined, job.attemptsMade + 1).catch(() => {})
           return outcome
         } catch (err) {
           const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-          await recordJob(envCtx.redis, envCtx.keys, queueName, last ? 'dead_lettered' : 'retried', Date.now() - started, failureCause(err)).catch(() => {})
+          await recordJob(envCtx.redis, envCtx.keys, queueName, last ? 'dead_lettered' : 'retried', Date.now() - started, failureCause(err), job.attemptsMade + 1).catch(() => {})
           throw err
         }
       },
-      { connection, prefix, concurrency: envCtx.config.WORKER_CONCURRENCY, autorun: true },
+      { connection, prefix, concurrency: envCtx.config.WORKER_CONCURRENCY, autorun: true, ...crashRecoveryOptions(envCtx.config) },
     )
     worker.on('failed', (job, err) => {
       if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {

@@ -24,6 +24,7 @@ import { QUEUES } from '../queue/queues.js'
 import { recordDeadLettered, recordForwarded } from '../store/feedback-progress-store.js'
 import { workerConnection } from '../store/redis-client.js'
 import type { RunningWorker } from './start-workers.js'
+import { crashRecoveryOptions, STALL_LIMIT_REASON } from './worker-options.js'
 
 const SWEEP_EVERY_MS = 5000
 
@@ -48,11 +49,11 @@ export function forwardProcessor(envCtx: EnvContext, redis: Redis, client: BackO
     const started = Date.now()
     try {
       const outcome = await forwardOne(envCtx, redis, client, log, data)
-      await recordJob(envCtx.redis, envCtx.keys, QUEUES.forward, 'completed', Date.now() - started).catch(() => {})
+      await recordJob(envCtx.redis, envCtx.keys, QUEUES.forward, 'completed', Date.now() - started, undefined, job.attemptsMade + 1).catch(() => {})
       return outcome
     } catch (err) {
       const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-      await recordJob(envCtx.redis, envCtx.keys, QUEUES.forward, last ? 'dead_lettered' : 'retried', Date.now() - started, failureCause(err)).catch(() => {})
+      await recordJob(envCtx.redis, envCtx.keys, QUEUES.forward, last ? 'dead_lettered' : 'retried', Date.now() - started, failureCause(err), job.attemptsMade + 1).catch(() => {})
       if (last) {
         await recordDeadLettered(redis, envCtx.keys, data.messageId, (err as Error).message).catch((e: unknown) => {
           log.error({ err: e, messageId: data.messageId }, 'could not mark the feedback DEAD_LETTERED')
@@ -94,10 +95,18 @@ export async function startForwardWorker(envCtx: EnvContext, redisUrl: string, l
     prefix: keys.queuePrefix(envCtx.keys),
     concurrency: envCtx.config.WORKER_CONCURRENCY,
     name: FORWARD_JOB_NAME,
+    ...crashRecoveryOptions(envCtx.config),
   })
   worker.on('failed', (job, err) => {
     if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
       log.warn({ env: envCtx.env, messageId: job.id, reason: err.message }, 'feedback forward dead-lettered')
+    }
+    // BullMQ fails a job that lost its worker too often without calling the processor, so the
+    // processor's DEAD_LETTERED marking never ran: mark it here (a no-op unless still RECEIVED).
+    if (job && err.message === STALL_LIMIT_REASON) {
+      recordDeadLettered(redis, envCtx.keys, job.data.messageId, err.message).catch((e: unknown) => {
+        log.error({ err: e, messageId: job.data.messageId }, 'could not mark the feedback DEAD_LETTERED')
+      })
     }
   })
   worker.on('error', (err) => log.error({ err, worker: name }, 'forward worker error'))

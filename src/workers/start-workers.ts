@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { EnvContext } from '../context.js'
 import { startDeliveryWorkers } from './delivery-worker.js'
 import { startForwardWorker } from './forward-worker.js'
+import { startRetention } from '../retention/retention-scheduler.js'
 
 export interface RunningWorker {
   name: string
@@ -21,7 +22,7 @@ export interface RunningWorkers {
 export type WorkerStarter = (envCtx: EnvContext, redisUrl: string, log: FastifyBaseLogger) => Promise<RunningWorker>
 
 /** The workers every environment runs; each stage adds its starter here. */
-export const WORKERS: WorkerStarter[] = [startDeliveryWorkers, startForwardWorker]
+export const WORKERS: WorkerStarter[] = [startDeliveryWorkers, startForwardWorker, startRetention]
 
 export async function startWorkers(contexts: readonly EnvContext[], redisUrl: string, log: FastifyBaseLogger): Promise<RunningWorkers> {
   const workers: RunningWorker[] = []
