@@ -40,7 +40,7 @@ export const ERRORS = {
   GW_ERR_CODE_NOT_FOR_FLOW: { status: 422, title: 'Feedback code not valid for the blinker flow' },
   GW_ERR_RATE_LIMITED: { status: 429, title: 'Rate limit exceeded' },
   GW_ERR_INTERNAL: { status: 500, title: 'Internal error' },
-  GW_ERR_STORE_UNAVAILABLE: { status: 503, title: 'Queue store unreachable; nothing was stored' },
+  GW_ERR_STORE_UNAVAILABLE: { status: 503, title: 'Queue store unreachable; not acknowledged: re-send the same message (safe)' },
   GW_ERR_OVERLOADED: { status: 503, title: 'Gateway overloaded; retry after the delay given' },
 } as const satisfies Record<string, { status: number; title: string }>
 
