@@ -47,10 +47,25 @@ function freePort(): Promise<number> {
   })
 }
 
-/** Starts `redis-server` on a free loopback port with AOF in a fresh temp folder. */
-export async function startPrivateRedis(opts: { appendfsync?: 'always' | 'everysec'; binary?: string | undefined } = {}): Promise<{ url: string; port: number; dir: string; process: ChildProcess; stop(): Promise<void> }> {
-  const port = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'blinker-redis-'))
+export interface PrivateRedisOptions {
+  /** AOF fsync policy; default everysec. */
+  appendfsync?: 'always' | 'everysec'
+  /** The redis-server binary; default `redis-server` on the PATH. */
+  binary?: string | undefined
+  /** Port to listen on; default a free one. With `dir`, restarts a killed server where it was. */
+  port?: number
+  /** Data folder; default a fresh temp folder. An existing folder's AOF is replayed at start. */
+  dir?: string
+}
+
+/** Starts `redis-server` on a loopback port with AOF (by default a free port and a fresh temp folder). */
+export async function startPrivateRedis(opts: PrivateRedisOptions = {}): Promise<{ url: string; port: number; dir: string; process: ChildProcess; stop(): Promise<void> }> {
+  const port = opts.port ?? (await freePort())
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'blinker-redis-'))
+  // A given folder holds data to replay: a failed start must not delete it.
+  const dropDir = () => {
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true })
+  }
   const child = spawn(
     opts.binary ?? 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', opts.appendfsync ?? 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'],
@@ -61,13 +76,13 @@ export async function startPrivateRedis(opts: { appendfsync?: 'always' | 'everys
   for (;;) {
     const failed = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(r, 50, undefined))])
     if (failed) {
-      rmSync(dir, { recursive: true, force: true })
+      dropDir()
       throw new RedisUnavailableError(noRedisMessage(failed.message))
     }
     if (await redisAnswers('127.0.0.1', port, 200)) break
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL')
-      rmSync(dir, { recursive: true, force: true })
+      dropDir()
       throw new RedisUnavailableError(`redis-server did not answer on port ${port} within 10 s`)
     }
   }
