@@ -12,15 +12,11 @@
 import { parseArgs } from 'node:util'
 import { EXIT, type CliCommand, type CliIo } from './io.js'
 import { loadConfig, type EnvName } from '../config.js'
-import { createContexts } from '../gateway.js'
-import { loadParties } from '../parties/parties.js'
-import { allQueues } from '../queue/queues.js'
 import { listAllDeadLetters, queuesFor, replayAll, type DeadLetterQuery, type ReplaySummary } from '../services/dead-letter-service.js'
 import { purgeDeadLetters } from '../retention/dead-letter-purge.js'
 import type { EnvContext } from '../context.js'
+import { withEnvContext } from './cli-context.js'
 import { progressBar } from './progress.js'
-import { commandConnection, waitReady } from '../store/redis-client.js'
-import { resolveRedis } from '../store/redis-resolve.js'
 
 export const DEAD_LETTERS_USAGE = `Usage: blinker-gateway dead-letters <list|replay> --env <acceptance|production>
   [--queue <name>] [--party <id>] [--since <RFC 3339>] [--until <RFC 3339>] [--limit <n>] [--dry-run] [--json]
@@ -111,13 +107,7 @@ export async function runDeadLetters(argv: readonly string[], io: CliIo, env: Re
     io.err(`dead-letters: this deployment does not serve ${args.env} (ENVIRONMENTS=${config.ENVIRONMENTS})`)
     return EXIT.USAGE
   }
-  const redisInfo = await resolveRedis({ url: config.REDIS_URL, allowPrivate: false })
-  const redis = commandConnection(redisInfo.url)
-  try {
-    await waitReady(redis)
-    const contexts = createContexts(config, loadParties(config.PARTIES_FILE, config.environments), redis)
-    const envCtx = contexts.get(args.env)
-    if (!envCtx) throw new Error(`no context for ${args.env}`)
+  return withEnvContext(env, args.env, async (envCtx) => {
     try {
       if (args.action === 'list') {
         const letters = await listAllDeadLetters(envCtx, args.query)
@@ -149,13 +139,8 @@ export async function runDeadLetters(argv: readonly string[], io: CliIo, env: Re
     } catch (err) {
       io.err(`dead-letters: ${(err as Error).message}`)
       return EXIT.FAILED
-    } finally {
-      for (const ctx of contexts.values()) for (const q of allQueues(ctx).values()) await q.close()
     }
-  } finally {
-    redis.disconnect()
-    await redisInfo.stop()
-  }
+  })
 }
 
 export const deadLettersCommand: CliCommand = {
