@@ -64,7 +64,9 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
     t.equal(await queue.count(), 20, 'the baseline added one job per request, each with its own messageId')
 
     const open = await runLoad({ origin: baseOrigin, connections: 2, rate: 40, durationMs: 500, request: { kind: 'feedback-batch', size: 5, path: '/feedback-batch', targets, expectStatus: 202, expectBody: '"rejected":[]' } })
-    t.ok(open.requests >= 15 && open.requests <= 21, `open loop paces requests (${open.requests} in 500 ms at 40/s)`)
+    // Paced, not flooded: 20 are due in 500 ms at 40/s (a closed loop on 2 connections sends hundreds);
+    // the margin covers timer granularity on a loaded machine.
+    t.ok(open.requests >= 15 && open.requests <= 26, `open loop paces requests (${open.requests} in 500 ms at 40/s)`)
     t.equal(open.errors, 0)
     t.equal(await queue.count(), 20 + open.ok * 5)
 
