@@ -3,19 +3,18 @@
  * is its own, so the runner checks the wire (envelope in, Response or Fault out) and not a library.
  */
 import type { BlinkerGatewayClient, RawAnswer } from '../../client/index.js'
+import { SOAP11_NS } from '../../ingress/soap/envelope.js'
+import { escapeXmlText } from '../../validation/xml-mapping.js'
+import { XML_NS } from '../../validation/xsd-validator.js'
 
-export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/'
-export const GW_NS = 'urn:blinker-gateway:v1'
-
-const escape = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
 
 /** `<gw:Operation>` with one child per field, in the order given (the XSD's order). */
 export function soapEnvelope(element: string, fields: readonly [string, string | number | undefined][]): string {
   const children = fields
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `<gw:${k}>${escape(String(v))}</gw:${k}>`)
+    .map(([k, v]) => `<gw:${k}>${escapeXmlText(String(v))}</gw:${k}>`)
     .join('')
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}" xmlns:gw="${GW_NS}"><soapenv:Body><gw:${element}>${children}</gw:${element}></soapenv:Body></soapenv:Envelope>`
+  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_NS}" xmlns:gw="${XML_NS}"><soapenv:Body><gw:${element}>${children}</gw:${element}></soapenv:Body></soapenv:Envelope>`
 }
 
 export function soapCall(client: BlinkerGatewayClient, operation: string, envelope: string): Promise<RawAnswer> {
