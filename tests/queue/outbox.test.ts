@@ -1,12 +1,12 @@
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { Outbox } from '../../src/queue/outbox.js'
 import { deleteKeys } from '../helpers/gateway.js'
 import { testRedisUrl } from '../helpers/redis.js'
 
-t.test('later: jobs answered together are added together, leave the outbox, and settle waits', async (t) => {
-  const prefix = `tob${process.pid}`
+/** A queue and an outbox key under a fresh prefix, removed on teardown. */
+function fixture(t: Test, prefix: string) {
   const redis = new Redis(testRedisUrl())
   const queue = new Queue('forward', { connection: redis, prefix: `${prefix}:q` })
   t.teardown(async () => {
@@ -14,7 +14,11 @@ t.test('later: jobs answered together are added together, leave the outbox, and 
     redis.disconnect()
     await deleteKeys(prefix)
   })
-  const key = `${prefix}:outbox`
+  return { redis, queue, key: `${prefix}:outbox` }
+}
+
+t.test('later: jobs answered together are added together, leave the outbox, and settle waits', async (t) => {
+  const { redis, queue, key } = fixture(t, `tob${process.pid}`)
   const outbox = new Outbox(redis, key, queue, async () => undefined)
   const ids = Array.from({ length: 30 }, (_, i) => `m${i}`)
   // As the store step does: the ids are in the outbox before the answer.
@@ -34,15 +38,7 @@ t.test('later: jobs answered together are added together, leave the outbox, and 
 })
 
 t.test('later: a failed add is reported and the ids stay in the outbox for the sweep', async (t) => {
-  const prefix = `tob${process.pid}b`
-  const redis = new Redis(testRedisUrl())
-  const queue = new Queue('forward', { connection: redis, prefix: `${prefix}:q` })
-  t.teardown(async () => {
-    await queue.close()
-    redis.disconnect()
-    await deleteKeys(prefix)
-  })
-  const key = `${prefix}:outbox`
+  const { redis, queue, key } = fixture(t, `tob${process.pid}b`)
   const outbox = new Outbox(redis, key, queue, async (id) => ({ name: 'forward', data: { id } }))
   await redis.zadd(key, Date.now() - 10_000, 'lost')
   queue.addBulk = async () => {
