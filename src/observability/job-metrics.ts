@@ -34,6 +34,24 @@ export async function recordJob(redis: Redis, prefix: string, queue: string, out
   await p.exec()
 }
 
+/**
+ * Records `count` jobs' worth of attempts that completed at their first attempt, in one round trip
+ * (a forward batch's delivered messages: each counts as one completed forward).
+ */
+export async function recordCompletedFirstAttempts(redis: Redis, prefix: string, queue: string, count: number, totalDurationMs: number): Promise<void> {
+  if (count <= 0) return
+  const key = jobMetricsKey(prefix)
+  const p = redis.pipeline()
+  p.hincrby(key, `${queue}|completed`, count)
+  p.hincrbyfloat(key, `${queue}|duration_seconds_sum`, totalDurationMs / 1000)
+  p.hincrby(key, `${queue}|duration_seconds_count`, count)
+  for (const le of ATTEMPT_BUCKETS) p.hincrby(key, `${queue}|attempts_bucket|${le}`, count)
+  p.hincrby(key, `${queue}|attempts_bucket|+Inf`, count)
+  p.hincrby(key, `${queue}|attempts_sum`, count)
+  p.hincrby(key, `${queue}|attempts_count`, count)
+  await p.exec()
+}
+
 /** Classifies a failed call for the `cause` label: stable, low-cardinality values only. */
 export function failureCause(err: unknown): string {
   const e = err as { statusCode?: number; code?: string; name?: string }

@@ -22,18 +22,21 @@ export class Outbox {
   /**
    * @param key the sorted set, e.g. keys.outbox(prefix, 'forward')
    * @param build rebuilds a job from its id (reading the stored record); undefined drops the id
+   * @param pack turns the entries being flushed into the jobs to add (default: one job each, job
+   *   id = entry id; the forward queue packs many entries into one batch job)
    */
   constructor(
     readonly redis: Redis,
     readonly key: string,
     readonly queue: Queue,
     readonly build: (id: string) => Promise<OutboxJob | undefined>,
+    readonly pack: (jobs: readonly (OutboxJob & { id: string })[]) => OutboxJob[] = (jobs) => jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...j.opts, jobId: j.id } })),
   ) {}
 
   /** Adds the jobs just recorded by a store script, then clears them from the outbox. */
   async flush(jobs: readonly (OutboxJob & { id: string })[]): Promise<void> {
     if (jobs.length === 0) return
-    await this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...j.opts, jobId: j.id } })))
+    await this.queue.addBulk(this.pack(jobs).map((j) => ({ name: j.name, data: j.data, ...(j.opts ? { opts: j.opts } : {}) })))
     await this.redis.zrem(this.key, ...jobs.map((j) => j.id))
   }
 

@@ -5,7 +5,7 @@
  *
  * Per message: JSON Schema (precompiled; on the SOAP path it re-checks what the XSD cannot, e.g.
  * mod-97 checksums) → stateless rules (feedback-rules.ts) → ONE Lua step (feedback-store.ts) →
- * one queue add (through the outbox).
+ * a share of one batch job add (through the outbox).
  *
  * The 202 boundary: a message is acknowledged once the Lua step has returned 'stored' (record,
  * blinker transition and outbox entry written together) and the job add has been attempted. If
@@ -31,9 +31,8 @@ import type { Feedback, FeedbackStatus, HistoryEntry, Receipt } from '../domain/
 import { GatewayError, type ErrorCode, type FieldError } from '../errors.js'
 import { requireCpas } from '../ingress/rest/auth.js'
 import type { Party } from '../parties/parties.js'
-import { forwardJob, forwardOutbox } from '../queue/forward-queue.js'
-import type { OutboxJob } from '../queue/outbox.js'
-import { getFeedback, storeFeedback, type FeedbackToStore, type StoreOutcome } from '../store/feedback-store.js'
+import { forwardEntry, forwardOutbox } from '../queue/forward-queue.js'
+import { getFeedback, storeFeedback, storeFeedbackBatch, type FeedbackToStore, type StoreOutcome } from '../store/feedback-store.js'
 import { validateMessage } from '../validation/validate-message.js'
 
 export const MAX_FEEDBACK_BATCH = 1000
@@ -67,16 +66,14 @@ function prepare(value: unknown, caller: Party, basePath: string): { ready: Feed
   return { ready: { feedback, doc, digest: feedbackDigest(doc), entry: checked.entry, flows: flowsArg(checked.entry), party: caller.id } }
 }
 
-const jobOf = (envCtx: EnvContext, m: FeedbackToStore, receipt: Receipt): OutboxJob & { id: string } =>
-  forwardJob(envCtx, { sender: m.party, messageId: m.feedback.messageId, blinkerId: m.feedback.blinkerId, feedback: m.feedback, receivedAt: receipt.receivedAt })
-
 /**
- * Hands the jobs just recorded to the outbox, which adds them a moment later together with those of
- * other requests (one addBulk for many answers). The store step already made them durable in the
- * outbox, so the 202 need not wait for the add; a failed add is logged and left to the sweep.
+ * Hands the messages just recorded to the outbox, which adds them a moment later as one batch job
+ * together with those of other requests (forward-queue.ts). The store step already made them
+ * durable in the outbox, so the 202 need not wait for the add; a failed add is logged and left to
+ * the sweep.
  */
-function flush(envCtx: EnvContext, jobs: (OutboxJob & { id: string })[], log?: FastifyBaseLogger): void {
-  forwardOutbox(envCtx).later(jobs, (err, count) => log?.warn({ err, count }, 'forward jobs left in the outbox; the forward worker sweep will add them'))
+function flush(envCtx: EnvContext, messageIds: string[], log?: FastifyBaseLogger): void {
+  forwardOutbox(envCtx).later(messageIds.map(forwardEntry), (err, count) => log?.warn({ err, count }, 'forward jobs left in the outbox; the forward worker sweep will add them'))
 }
 
 /** One feedback message: its receipt (202), or the contract error. */
@@ -88,14 +85,17 @@ export async function submitFeedback(envCtx: EnvContext, caller: Party, value: u
   const outcome = await storeFeedback(envCtx.redis, envCtx.keys, m)
   if (outcome.kind === 'duplicate') return outcome.receipt
   if (outcome.kind !== 'stored') throw violationError(refusalViolation(outcome, m.feedback, caller))
-  flush(envCtx, [jobOf(envCtx, m, outcome.receipt)], log)
+  flush(envCtx, [m.feedback.messageId], log)
   return outcome.receipt
 }
 
+/** Items per store step of a batch: large enough to amortize the call, short enough not to hold Redis for long. */
+const STORE_SLICE = 250
+
 /**
- * A batch: each item judged on its own; the store steps of all valid items are sent at once (one
- * pipeline on the connection, still one atomic step per item, in order, so a messageId repeated
- * inside the batch is a duplicate or a reuse like any re-send), then one addBulk.
+ * A batch: each item judged on its own; the valid ones are stored in Lua steps of up to
+ * STORE_SLICE items (each item still all-or-nothing, in order, so a messageId repeated inside the
+ * batch is a duplicate or a reuse like any re-send), then one batch job for the stored ones.
  * If Redis fails part-way the whole answer is 503: items already stored stay stored, and re-sending
  * the batch returns their first receipts.
  */
@@ -109,26 +109,29 @@ export async function submitFeedbackBatch(envCtx: EnvContext, caller: Party, ite
     else ready.push({ index, m: prepared.ready })
   })
   const at = new Date()
-  const settled = await Promise.allSettled(ready.map(({ m }) => storeFeedback(envCtx.redis, envCtx.keys, m, at)))
+  const slices: (typeof ready)[] = []
+  for (let i = 0; i < ready.length; i += STORE_SLICE) slices.push(ready.slice(i, i + STORE_SLICE))
+  const settled = await Promise.allSettled(slices.map((slice) => storeFeedbackBatch(envCtx.redis, envCtx.keys, slice.map((r) => r.m), at)))
   const receipts: Receipt[] = []
-  const jobs: (OutboxJob & { id: string })[] = []
+  const stored: string[] = []
   let failure: unknown
-  settled.forEach((s, i) => {
-    const { index, m } = ready[i] as { index: number; m: FeedbackToStore }
+  settled.forEach((s, k) => {
     if (s.status === 'rejected') {
       failure ??= s.reason
       return
     }
-    const outcome: StoreOutcome = s.value
-    if (outcome.kind === 'stored' || outcome.kind === 'duplicate') {
-      receipts.push(outcome.receipt)
-      if (outcome.kind === 'stored') jobs.push(jobOf(envCtx, m, outcome.receipt))
-    } else {
-      const v = refusalViolation(outcome, m.feedback, caller, `/feedback/${index}`)
-      rejected.push({ index, errors: [{ ...v.error, code: v.code }] })
-    }
+    s.value.forEach((outcome: StoreOutcome, i) => {
+      const { index, m } = slices[k]?.[i] as { index: number; m: FeedbackToStore }
+      if (outcome.kind === 'stored' || outcome.kind === 'duplicate') {
+        receipts.push(outcome.receipt)
+        if (outcome.kind === 'stored') stored.push(m.feedback.messageId)
+      } else {
+        const v = refusalViolation(outcome, m.feedback, caller, `/feedback/${index}`)
+        rejected.push({ index, errors: [{ ...v.error, code: v.code }] })
+      }
+    })
   })
-  flush(envCtx, jobs, log)
+  flush(envCtx, stored, log)
   if (failure !== undefined) throw failure
   rejected.sort((a, b) => a.index - b.index)
   return { receipts, rejected }

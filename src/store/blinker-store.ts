@@ -19,16 +19,28 @@ local function inlist(csv, value)
   for item in string.gmatch(csv, '[^,]+') do if item == value then return true end end
   return false
 end
-local function transition(hashKey, historyKey, fromCsv, to, noopCsv, entryJson, now)
-  local status = redis.call('HGET', hashKey, 'status')
+-- Blinkers per status (metrics): {prefix}stats:status beside {prefix}blinker:{id}.
+local function countStatus(countsKey, deltas)
+  for status, d in pairs(deltas) do
+    if d ~= 0 then redis.call('HINCRBY', countsKey, status, d) end
+  end
+end
+-- known: the status when the caller has just read it; deltas: a table that gathers the per-status
+-- counts of a batch for one countStatus at its end (nil: counted here).
+local function transition(hashKey, historyKey, fromCsv, to, noopCsv, entryJson, now, known, deltas)
+  local status = known or redis.call('HGET', hashKey, 'status')
   if not status then return {'missing', ''} end
   if inlist(fromCsv, status) then
     redis.call('HSET', hashKey, 'status', to, 'updatedAt', now)
     redis.call('RPUSH', historyKey, entryJson)
-    -- Blinkers per status (metrics): {prefix}stats:status beside {prefix}blinker:{id}.
-    local countsKey = string.gsub(hashKey, 'blinker:[^:]*$', 'stats:status')
-    redis.call('HINCRBY', countsKey, status, -1)
-    redis.call('HINCRBY', countsKey, to, 1)
+    if status ~= to then
+      if deltas then
+        deltas[status] = (deltas[status] or 0) - 1
+        deltas[to] = (deltas[to] or 0) + 1
+      else
+        countStatus((string.gsub(hashKey, 'blinker:[^:]*$', 'stats:status')), {[status] = -1, [to] = 1})
+      end
+    end
     -- Open blinkers by age (statistics-store.ts): a CLOSED one leaves {prefix}stats:open.
     if to == 'CLOSED' then
       redis.call('ZREM', (string.gsub(hashKey, 'blinker:[^:]*$', 'stats:open')), string.match(hashKey, 'blinker:([^:]*)$'))

@@ -1,8 +1,9 @@
 /**
- * Storing a feedback message: ONE Lua step per message does the idempotency check, the rules that
- * need the blinker, the FEEDBACK transition, the feedback record with its history and the forward
- * outbox entry. So a message is either fully accepted (record + blinker moved + queued intent) or
- * nothing at all happened, and two concurrent sends of one messageId cannot both win.
+ * Storing feedback: ONE Lua step (per message, or per slice of a batch) does, for each message, the
+ * idempotency check, the rules that need the blinker, the FEEDBACK transition, the feedback record
+ * with its history and the forward outbox entry. So a message is either fully accepted (record +
+ * blinker moved + queued intent) or nothing at all happened for it, and two concurrent sends of
+ * one messageId cannot both win. A batch in one step costs Redis one script call, not one per item.
  *
  * Order inside the step (each refusal writes nothing):
  *   1. messageId known: same digest → 'duplicate' with the FIRST receipt (even if the blinker has
@@ -23,32 +24,52 @@ import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
 import { COUNT_FEEDBACK_LUA } from './statistics-store.js'
 
+// One step for one message or a whole batch: items are judged in order, so a messageId repeated
+// inside a batch is a duplicate or a reuse like any re-send. Counters and the outbox are written
+// once at the end (fewer commands per item). KEYS: outbox, feedback counters, status counters,
+// then 4 per item; ARGV: the shared 6, then ITEM_ARGS per item.
 const SUBMIT_LUA = `${TRANSITION_LUA}${COUNT_FEEDBACK_LUA}
-local fbKey, fbHist, bKey, bHist, outbox = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local seen = redis.call('HMGET', fbKey, 'digest', 'receipt')
-if seen[1] then
-  if seen[1] == ARGV[1] then return {'duplicate', seen[2]} end
-  return {'reused', ''}
+local fromCsv, to, noopCsv, now, score, per = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local out, deltas, outbox, counted = {}, {}, {}, {}
+local function submit(k, a)
+  local fbKey, fbHist, bKey, bHist = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  local seen = redis.call('HMGET', fbKey, 'digest', 'receipt')
+  if seen[1] then
+    if seen[1] == ARGV[a] then return 'duplicate', seen[2] end
+    return 'reused', ''
+  end
+  local b = redis.call('HMGET', bKey, 'status', 'cpas', 'fstat')
+  if not b[1] then return 'missing', '' end
+  if b[2] ~= ARGV[a + 3] then return 'cpas', b[2] or '' end
+  local fstat = feedbackStat(bKey, b[3])
+  local flow = string.match(fstat, '[^|]*$')
+  if ARGV[a + 2] ~= 'ALL' and not inlist(ARGV[a + 2], flow) then return 'flow', flow end
+  local moved = transition(bKey, bHist, fromCsv, to, noopCsv, ARGV[a + 4], now, b[1], deltas)
+  if moved[1] ~= 'moved' then return moved[1], moved[2] end
+  redis.call('HSET', fbKey, 'doc', ARGV[a + 1], 'digest', ARGV[a], 'receipt', ARGV[a + 5], 'status', 'RECEIVED',
+    'receivedAt', now, 'updatedAt', now, 'blinkerId', ARGV[a + 8], 'cpas', ARGV[a + 3], 'code', ARGV[a + 9],
+    'kind', ARGV[a + 10], 'party', ARGV[a + 11])
+  redis.call('RPUSH', fbHist, ARGV[a + 6])
+  outbox[#outbox + 1] = score
+  outbox[#outbox + 1] = ARGV[a + 7]
+  local field = fstat .. '|' .. ARGV[a + 9]
+  counted[field] = (counted[field] or 0) + 1
+  return 'stored', ARGV[a + 5]
 end
-local b = redis.call('HMGET', bKey, 'status', 'cpas', 'doc')
-if not b[1] then return {'missing', ''} end
-if b[2] ~= ARGV[4] then return {'cpas', b[2] or ''} end
-if ARGV[3] ~= 'ALL' then
-  local flow = cjson.decode(b[3]).flow
-  if not inlist(ARGV[3], flow) then return {'flow', flow} end
+local n = (#KEYS - 3) / 4
+for i = 0, n - 1 do
+  local verdict, detail = submit(4 + 4 * i, 7 + per * i)
+  out[#out + 1] = verdict
+  out[#out + 1] = detail
 end
-local moved = transition(bKey, bHist, ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9])
-if moved[1] ~= 'moved' then return {moved[1], moved[2]} end
-redis.call('HSET', fbKey, 'doc', ARGV[2], 'digest', ARGV[1], 'receipt', ARGV[10], 'status', 'RECEIVED',
-  'receivedAt', ARGV[9], 'updatedAt', ARGV[9], 'blinkerId', ARGV[14], 'cpas', ARGV[4], 'code', ARGV[15],
-  'kind', ARGV[16], 'party', ARGV[17])
-redis.call('RPUSH', fbHist, ARGV[11])
-redis.call('ZADD', outbox, ARGV[13], ARGV[12])
-countFeedback(KEYS[6], b[3], ARGV[15])
-return {'stored', ARGV[10]}
+if #outbox > 0 then redis.call('ZADD', KEYS[1], unpack(outbox)) end
+for field, c in pairs(counted) do countFeedback(KEYS[2], field, c) end
+countStatus(KEYS[3], deltas)
+return out
 `
 
-const submitScript: LuaScript = { name: 'gwFeedbackSubmit', numberOfKeys: 6, lua: SUBMIT_LUA }
+const ITEM_ARGS = 12
+const submitScript: LuaScript = { name: 'gwFeedbackSubmit', numberOfKeys: null, lua: SUBMIT_LUA }
 
 /** One message ready for the store: canonical, fingerprinted, its catalogue entry known. */
 export interface FeedbackToStore {
@@ -66,33 +87,7 @@ export type StoreOutcome = { kind: 'stored'; receipt: Receipt } | { kind: 'dupli
 
 export const forwardOutboxKey = (prefix: string): string => keys.outbox(prefix, QUEUES.forward)
 
-/** Runs the submit step for one message. Several calls in flight share the connection's pipeline. */
-export async function storeFeedback(redis: Redis, prefix: string, m: FeedbackToStore, at = new Date()): Promise<StoreOutcome> {
-  const now = at.toISOString()
-  const id = m.feedback.messageId
-  const receipt: Receipt = { messageId: id, receivedAt: now, status: 'RECEIVED' }
-  const receiptJson = JSON.stringify(receipt)
-  const history: HistoryEntry = { at: now, status: 'RECEIVED', cause: 'received', by: m.party }
-  const [verdict, detail] = await runScript<[string, string]>(
-    redis,
-    submitScript,
-    [keys.feedback(prefix, id), keys.feedbackHistory(prefix, id), keys.blinker(prefix, m.feedback.blinkerId), keys.blinkerHistory(prefix, m.feedback.blinkerId), forwardOutboxKey(prefix), keys.statsFeedback(prefix)],
-    [
-      m.digest,
-      m.doc,
-      m.flows,
-      m.feedback.cpasKbo,
-      ...transitionArgs('FEEDBACK', `feedback ${m.feedback.code} (${m.entry.kind})`, m.party, now),
-      receiptJson,
-      JSON.stringify(history),
-      id,
-      at.getTime(),
-      m.feedback.blinkerId,
-      m.feedback.code,
-      m.entry.kind,
-      m.party,
-    ],
-  )
+function outcomeOf(verdict: string, detail: string): StoreOutcome {
   switch (verdict) {
     case 'stored':
     case 'duplicate':
@@ -109,6 +104,38 @@ export async function storeFeedback(redis: Redis, prefix: string, m: FeedbackToS
     default:
       throw new Error(`feedback submit script answered ${verdict}`)
   }
+}
+
+/**
+ * Runs the submit step for messages (one or a batch), all in ONE Lua step: each is stored or
+ * refused on its own, in order; the outcomes come back in the same order.
+ */
+export async function storeFeedbackBatch(redis: Redis, prefix: string, items: readonly FeedbackToStore[], at = new Date()): Promise<StoreOutcome[]> {
+  if (items.length === 0) return []
+  const now = at.toISOString()
+  const receiptHead = `{"messageId":`
+  const receiptTail = `,"receivedAt":"${now}","status":"RECEIVED"}`
+  const [fromCsv, to, noopCsv] = transitionArgs('FEEDBACK', '', undefined, now)
+  const keyList: string[] = [forwardOutboxKey(prefix), keys.statsFeedback(prefix), keys.statusCounts(prefix)]
+  const args: (string | number)[] = [fromCsv, to, noopCsv, now, at.getTime(), ITEM_ARGS]
+  for (const m of items) {
+    const id = m.feedback.messageId
+    const blinkerId = m.feedback.blinkerId
+    keyList.push(keys.feedback(prefix, id), keys.feedbackHistory(prefix, id), keys.blinker(prefix, blinkerId), keys.blinkerHistory(prefix, blinkerId))
+    const blinkerEntry: HistoryEntry = { at: now, status: to, cause: `feedback ${m.feedback.code} (${m.entry.kind})`, by: m.party }
+    const history: HistoryEntry = { at: now, status: 'RECEIVED', cause: 'received', by: m.party }
+    args.push(m.digest, m.doc, m.flows, m.feedback.cpasKbo, JSON.stringify(blinkerEntry), receiptHead + JSON.stringify(id) + receiptTail, JSON.stringify(history), id, blinkerId, m.feedback.code, m.entry.kind, m.party)
+  }
+  const flat = await runScript<string[]>(redis, submitScript, [String(keyList.length), ...keyList], args)
+  const outcomes: StoreOutcome[] = []
+  for (let i = 0; i < items.length; i++) outcomes.push(outcomeOf(flat[2 * i] as string, flat[2 * i + 1] as string))
+  return outcomes
+}
+
+/** Runs the submit step for one message. */
+export async function storeFeedback(redis: Redis, prefix: string, m: FeedbackToStore, at = new Date()): Promise<StoreOutcome> {
+  const [outcome] = await storeFeedbackBatch(redis, prefix, [m], at)
+  return outcome as StoreOutcome
 }
 
 /** The stored record of a feedback message, as the status route and the worker read it. */

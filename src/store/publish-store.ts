@@ -19,7 +19,8 @@ export type PublishOutcome = (typeof PUBLISH_OUTCOME)[keyof typeof PUBLISH_OUTCO
 // KEYS: [statusCounts, sub_1, outbox_1, …, sub_P, outbox_P, then per item: hash, history, mailbox,
 //        beneficiaries, periodCounts, then last: statsPeriods, statsOpen, statsMonths]
 // ARGV: [P, now, historyEntry, score, then per item: blinkerId, cpas, doc, digest, partyIndex (0 = none),
-//        beneficiary member, `{regime}:{kbo}`, period, `{month}|{regime}`] (statistics-store.ts)
+//        beneficiary member, `{regime}:{kbo}`, period, `{month}|{regime}`, `{period}|{regime}|{flow}`]
+//        (statistics-store.ts)
 // Subscriptions are read once per party: a subscription made during the batch applies from the next one.
 const PUBLISH_LUA = `${COUNT_PUBLISHED_LUA}
 local P = tonumber(ARGV[1])
@@ -28,10 +29,10 @@ local subscribed = {}
 for j = 1, P do subscribed[j] = redis.call('EXISTS', KEYS[2 * j]) == 1 end
 local out = {}
 local stored = 0
-local n = (#ARGV - 4) / 9
+local n = (#ARGV - 4) / 10
 local sk = #KEYS - 3
 for i = 1, n do
-  local a = 4 + (i - 1) * 9
+  local a = 4 + (i - 1) * 10
   local k = 1 + 2 * P + (i - 1) * 5
   local h = KEYS[k + 1]
   local digest = redis.call('HGET', h, 'digest')
@@ -39,7 +40,7 @@ for i = 1, n do
     if digest == ARGV[a + 4] then out[i] = 2 else out[i] = 3 end
   else
     local seq = redis.call('XADD', KEYS[k + 3], '*', 'id', ARGV[a + 1])
-    redis.call('HSET', h, 'doc', ARGV[a + 3], 'digest', ARGV[a + 4], 'status', 'PUBLISHED', 'publishedAt', now, 'updatedAt', now, 'cpas', ARGV[a + 2], 'seq', seq)
+    redis.call('HSET', h, 'doc', ARGV[a + 3], 'digest', ARGV[a + 4], 'status', 'PUBLISHED', 'publishedAt', now, 'updatedAt', now, 'cpas', ARGV[a + 2], 'seq', seq, 'fstat', ARGV[a + 10])
     redis.call('RPUSH', KEYS[k + 2], entry)
     countPublished(KEYS[k + 4], KEYS[k + 5], KEYS[sk + 1], KEYS[sk + 2], KEYS[sk + 3], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], score, ARGV[a + 1])
     stored = stored + 1

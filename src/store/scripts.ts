@@ -3,6 +3,7 @@
  * Every multi-key change that must not half-happen goes through one of these.
  */
 import type { Redis } from 'ioredis'
+import { coalesceWrites } from './redis-client.js'
 
 export interface LuaScript {
   /** Command name registered on the connection; unique per script. */
@@ -19,5 +20,6 @@ export async function runScript<T>(redis: Redis, script: LuaScript, keys: readon
   const target = redis as unknown as Record<string, Runner | undefined>
   if (typeof target[script.name] !== 'function') redis.defineCommand(script.name, script.numberOfKeys === null ? { lua: script.lua } : { numberOfKeys: script.numberOfKeys, lua: script.lua })
   const run = target[script.name] as Runner
+  coalesceWrites(redis)
   return (await run.call(redis, ...keys, ...args)) as T
 }

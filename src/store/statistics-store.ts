@@ -24,12 +24,14 @@ export interface PublishStats {
   member: string
   /** `{YYYY-MM}|{regime}` of the form period (monthly trend). */
   month: string
+  /** `{period}|{regime}|{flow}`: kept on the blinker record (field `fstat`) so feedback is counted without decoding the blinker. */
+  feedbackStat: string
 }
 
 export const periodOf = (b: Pick<Blinker, 'form'>): string => b.form.periodStart.slice(0, 4)
 
 export function publishStats(b: Blinker): PublishStats {
-  return { period: periodOf(b), regime: b.regime, kbo: b.cpasKbo, member: `1${b.beneficiary.niss}`, month: `${b.form.periodStart.slice(0, 7)}|${b.regime}` }
+  return { period: periodOf(b), regime: b.regime, kbo: b.cpasKbo, member: `1${b.beneficiary.niss}`, month: `${b.form.periodStart.slice(0, 7)}|${b.regime}`, feedbackStat: `${periodOf(b)}|${b.regime}|${b.flow}` }
 }
 
 /**
@@ -49,15 +51,23 @@ end
 /** Per item keys of the publish script (after its own three). */
 export const publishStatsItemKeys = (prefix: string, s: PublishStats): [string, string] => [keys.statsBeneficiaries(prefix, s.period, s.regime, s.kbo), keys.statsCpas(prefix, s.period)]
 /** Per item arguments of the publish script (after its own five). */
-export const publishStatsItemArgs = (s: PublishStats): [string, string, string, string] => [s.member, `${s.regime}:${s.kbo}`, s.period, s.month]
+export const publishStatsItemArgs = (s: PublishStats): [string, string, string, string, string] => [s.member, `${s.regime}:${s.kbo}`, s.period, s.month, s.feedbackStat]
 /** Keys shared by the whole batch, passed last. */
 export const publishStatsSharedKeys = (prefix: string): [string, string, string] => [keys.statsPeriods(prefix), keys.statsOpen(prefix), keys.statsMonths(prefix)]
 
-/** Lua used inside the feedback submit script once a message is stored: one counter per period, regime, flow, code. */
+/**
+ * Lua used inside the feedback submit script: `feedbackStat` reads the blinker's `{period}|{regime}|{flow}`
+ * (its `fstat` field, or from its document for a record stored without one); `countFeedback`
+ * adds the messages stored for one `{period}|{regime}|{flow}|{code}`.
+ */
 export const COUNT_FEEDBACK_LUA = `
-local function countFeedback(feedbackKey, blinkerDoc, code)
-  local d = cjson.decode(blinkerDoc)
-  redis.call('HINCRBY', feedbackKey, string.sub(d.form.periodStart, 1, 4) .. '|' .. d.regime .. '|' .. d.flow .. '|' .. code, 1)
+local function feedbackStat(blinkerKey, fstat)
+  if fstat then return fstat end
+  local d = cjson.decode(redis.call('HGET', blinkerKey, 'doc'))
+  return string.sub(d.form.periodStart, 1, 4) .. '|' .. d.regime .. '|' .. d.flow
+end
+local function countFeedback(feedbackKey, field, n)
+  redis.call('HINCRBY', feedbackKey, field, n)
 end
 `
 

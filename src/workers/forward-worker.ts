@@ -10,51 +10,114 @@
  * the record re-sends it with the same Idempotency-Key, which the back office de-duplicates.
  * A job that fails for good (permanent 4xx, or its last attempt) marks the feedback DEAD_LETTERED
  * before BullMQ moves it to the failed set; a replay that then succeeds moves it on to FORWARDED.
+ *
+ * Batches (forward-queue.ts): the messages of a `forward-batch` job are read together, POSTed at
+ * most WORKER_CONCURRENCY at once, each recorded as soon as its 2xx is in. A message whose POST
+ * fails leaves the batch as its own `forward` job carrying that failure, which becomes the job's
+ * first attempt (metrics, backoff, dead letter) without a second POST in a row. A batch job that
+ * fails for good (Redis trouble, or it keeps killing workers) is split into single jobs, so a
+ * poison message ends up alone in the dead letters and the others go through.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { EnvContext } from '../context.js'
-import { backOfficeClient, type BackOfficeClient, type ForwardBody } from '../delivery/back-office-client.js'
-import type { BlinkerStatus, PublishedBlinker } from '../domain/model.js'
-import { failureCause, recordJob } from '../observability/job-metrics.js'
-import { FORWARD_JOB_NAME, forwardOutbox, type ForwardJobData } from '../queue/forward-queue.js'
+import { backOfficeClient, type BackOfficeClient } from '../delivery/back-office-client.js'
+import { failureCause, recordCompletedFirstAttempts, recordJob } from '../observability/job-metrics.js'
+import { FORWARD_BATCH_JOB_NAME, FORWARD_JOB_NAME, forwardJob, forwardOutbox, type BatchFailure, type ForwardBatchData, type ForwardJobData } from '../queue/forward-queue.js'
 import { keys } from '../store/keys.js'
 import { QUEUES } from '../queue/queues.js'
-import { recordDeadLettered, recordForwarded } from '../store/feedback-progress-store.js'
+import { recordDeadLettered } from '../store/feedback-progress-store.js'
 import { workerConnection } from '../store/redis-client.js'
+import { batchFailureOf, deliver, errorOf, mapLimit, readStates, type ForwardState } from './forward-state.js'
 import type { RunningWorker } from './start-workers.js'
 import { crashRecoveryOptions, STALL_LIMIT_REASON } from './worker-options.js'
 
 const SWEEP_EVERY_MS = 5000
 
-/** Forwarded already? And the blinker as it is now. One round trip. */
-async function readState(redis: Redis, prefix: string, data: ForwardJobData): Promise<{ forwarded: boolean; exists: boolean; blinker: PublishedBlinker | undefined }> {
-  const results = await redis
-    .multi()
-    .hmget(keys.feedback(prefix, data.messageId), 'status', 'forwardedAt')
-    .hmget(keys.blinker(prefix, data.blinkerId), 'doc', 'status', 'publishedAt')
-    .exec()
-  if (!results) throw new Error('MULTI aborted')
-  for (const [err] of results) if (err) throw err
-  const [status, forwardedAt] = results[0]?.[1] as (string | null)[]
-  const [doc, bStatus, publishedAt] = results[1]?.[1] as (string | null)[]
-  const blinker = doc && bStatus && publishedAt ? { ...(JSON.parse(doc) as PublishedBlinker), status: bStatus as BlinkerStatus, publishedAt } : undefined
-  return { forwarded: Boolean(forwardedAt), exists: Boolean(status), blinker }
+type AnyForwardJob = Job<ForwardJobData> | Job<ForwardBatchData>
+
+const isBatch = (job: AnyForwardJob): job is Job<ForwardBatchData> => job.name === FORWARD_BATCH_JOB_NAME
+
+/** Adds single jobs for messages of a batch (the failure, if any, becomes their first attempt). */
+async function splitOut(envCtx: EnvContext, queue: Queue, items: readonly { state: ForwardState; failure?: BatchFailure }[]): Promise<void> {
+  if (items.length === 0) return
+  await queue.addBulk(
+    items.map(({ state, failure }) => {
+      const job = forwardJob(envCtx, { sender: state.sender, messageId: state.messageId, blinkerId: state.blinkerId, ...(failure ? { batchFailure: failure } : {}) })
+      return { name: job.name, data: job.data, opts: { ...job.opts, jobId: job.id } }
+    }),
+  )
 }
 
-export function forwardProcessor(envCtx: EnvContext, redis: Redis, client: BackOfficeClient | undefined, log: FastifyBaseLogger) {
-  return async (job: Job<ForwardJobData>): Promise<string> => {
+/** Every message of a batch as a single job (a batch that failed for good). */
+async function splitAll(envCtx: EnvContext, redis: Redis, queue: Queue, messageIds: readonly string[]): Promise<void> {
+  const states = await readStates(redis, envCtx.keys, messageIds)
+  await splitOut(envCtx, queue, states.filter((s) => s.exists && !s.forwarded).map((state) => ({ state })))
+}
+
+async function forwardBatch(envCtx: EnvContext, redis: Redis, queue: Queue, client: BackOfficeClient | undefined, job: Job<ForwardBatchData>): Promise<string> {
+  const states = await readStates(redis, envCtx.keys, job.data.messageIds)
+  const pending = states.filter((s) => s.exists && !s.forwarded)
+  let done = 0
+  let doneMs = 0
+  const failed: { state: ForwardState; failure: BatchFailure }[] = []
+  await mapLimit(pending, envCtx.config.WORKER_CONCURRENCY, async (state) => {
+    const started = Date.now()
+    try {
+      await deliver(redis, envCtx.keys, client, state)
+      done++
+      doneMs += Date.now() - started
+    } catch (err) {
+      failed.push({ state, failure: batchFailureOf(err) })
+    }
+  })
+  await splitOut(envCtx, queue, failed)
+  await recordCompletedFirstAttempts(envCtx.redis, envCtx.keys, QUEUES.forward, done, doneMs).catch(() => {})
+  return `forwarded ${done}, split out ${failed.length}, skipped ${states.length - pending.length}`
+}
+
+/** One message: skip what is already done, else the back office or the inbox, then the record. */
+async function forwardOne(envCtx: EnvContext, redis: Redis, client: BackOfficeClient | undefined, log: FastifyBaseLogger, job: Job<ForwardJobData>): Promise<string> {
+  const data = job.data
+  if (data.batchFailure) {
+    // Its POST in the batch was this job's first attempt: end it the same way, once.
+    const { batchFailure, ...rest } = data
+    await job.updateData(rest)
+    throw errorOf(batchFailure)
+  }
+  const [state] = await readStates(redis, envCtx.keys, [data.messageId])
+  if (!state?.exists) {
+    log.warn({ messageId: data.messageId }, 'forward job without a stored feedback; dropped')
+    return 'no-record'
+  }
+  if (state.forwarded) return 'already-forwarded'
+  return deliver(redis, envCtx.keys, client, state)
+}
+
+export function forwardProcessor(envCtx: EnvContext, redis: Redis, queue: Queue, client: BackOfficeClient | undefined, log: FastifyBaseLogger) {
+  return async (job: AnyForwardJob): Promise<string> => {
+    const last = (err: unknown) => err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+    if (isBatch(job)) {
+      try {
+        return await forwardBatch(envCtx, redis, queue, client, job)
+      } catch (err) {
+        if (!last(err)) throw err
+        await splitAll(envCtx, redis, queue, job.data.messageIds)
+        log.warn({ err, messages: job.data.messageIds.length }, 'forward batch failed for good; its messages continue as single jobs')
+        return 'split'
+      }
+    }
     const data = job.data
     const started = Date.now()
     try {
-      const outcome = await forwardOne(envCtx, redis, client, log, data)
+      const outcome = await forwardOne(envCtx, redis, client, log, job)
       await recordJob(envCtx.redis, envCtx.keys, QUEUES.forward, 'completed', Date.now() - started, undefined, job.attemptsMade + 1).catch(() => {})
       return outcome
     } catch (err) {
-      const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
-      await recordJob(envCtx.redis, envCtx.keys, QUEUES.forward, last ? 'dead_lettered' : 'retried', Date.now() - started, failureCause(err), job.attemptsMade + 1).catch(() => {})
-      if (last) {
+      const final = last(err)
+      await recordJob(envCtx.redis, envCtx.keys, QUEUES.forward, final ? 'dead_lettered' : 'retried', Date.now() - started, failureCause(err), job.attemptsMade + 1).catch(() => {})
+      if (final) {
         await recordDeadLettered(redis, envCtx.keys, data.messageId, (err as Error).message).catch((e: unknown) => {
           log.error({ err: e, messageId: data.messageId }, 'could not mark the feedback DEAD_LETTERED')
         })
@@ -64,25 +127,6 @@ export function forwardProcessor(envCtx: EnvContext, redis: Redis, client: BackO
   }
 }
 
-/** One forward: skip what is already done, else the back office or the inbox, then the record. */
-async function forwardOne(envCtx: EnvContext, redis: Redis, client: BackOfficeClient | undefined, log: FastifyBaseLogger, data: ForwardJobData): Promise<string> {
-  const state = await readState(redis, envCtx.keys, data)
-  if (!state.exists) {
-    log.warn({ messageId: data.messageId }, 'forward job without a stored feedback; dropped')
-    return 'no-record'
-  }
-  if (state.forwarded) return 'already-forwarded'
-  if (!state.blinker) throw new UnrecoverableError(`blinker ${data.blinkerId} no longer exists`)
-  const body: ForwardBody = { feedback: data.feedback, blinker: state.blinker, receivedAt: data.receivedAt, softwareHouse: data.sender }
-  if (client) {
-    await client.forward(data.messageId, body)
-    await recordForwarded(redis, envCtx.keys, data.messageId, data.blinkerId, 'inspection')
-    return 'forwarded'
-  }
-  await recordForwarded(redis, envCtx.keys, data.messageId, data.blinkerId, 'inspection-inbox', JSON.stringify(body))
-  return 'inbox'
-}
-
 export async function startForwardWorker(envCtx: EnvContext, redisUrl: string, log: FastifyBaseLogger): Promise<RunningWorker> {
   const name = `${envCtx.env}/${QUEUES.forward}`
   // One blocking-tolerant connection for BullMQ (it duplicates it for its blocking reads) and our
@@ -90,7 +134,8 @@ export async function startForwardWorker(envCtx: EnvContext, redisUrl: string, l
   const redis = workerConnection(redisUrl)
   const url = envCtx.config.INSPECTION_URL
   const client = url ? backOfficeClient(url, envCtx.config.FORWARD_TIMEOUT_MS) : undefined
-  const worker = new Worker<ForwardJobData, string>(QUEUES.forward, forwardProcessor(envCtx, redis, client, log), {
+  const queue = envCtx.queues.forward
+  const worker = new Worker<ForwardJobData | ForwardBatchData, string>(QUEUES.forward, forwardProcessor(envCtx, redis, queue, client, log) as (job: Job<ForwardJobData | ForwardBatchData>) => Promise<string>, {
     connection: redis,
     prefix: keys.queuePrefix(envCtx.keys),
     concurrency: envCtx.config.WORKER_CONCURRENCY,
@@ -98,14 +143,23 @@ export async function startForwardWorker(envCtx: EnvContext, redisUrl: string, l
     ...crashRecoveryOptions(envCtx.config),
   })
   worker.on('failed', (job, err) => {
-    if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
-      log.warn({ env: envCtx.env, messageId: job.id, reason: err.message }, 'feedback forward dead-lettered')
+    if (job && isBatch(job as AnyForwardJob)) {
+      // Only a stalled batch gets here (the processor splits the others): split it and drop it.
+      const batch = job as Job<ForwardBatchData>
+      splitAll(envCtx, redis, queue, batch.data.messageIds)
+        .then(() => batch.remove())
+        .catch((e: unknown) => log.error({ err: e, jobId: batch.id }, 'could not split a failed forward batch; replay it from the dead letters'))
+      return
+    }
+    const single = job as Job<ForwardJobData> | undefined
+    if (single && (err instanceof UnrecoverableError || single.attemptsMade >= (single.opts.attempts ?? 1))) {
+      log.warn({ env: envCtx.env, messageId: single.id, reason: err.message }, 'feedback forward dead-lettered')
     }
     // BullMQ fails a job that lost its worker too often without calling the processor, so the
     // processor's DEAD_LETTERED marking never ran: mark it here (a no-op unless still RECEIVED).
-    if (job && err.message === STALL_LIMIT_REASON) {
-      recordDeadLettered(redis, envCtx.keys, job.data.messageId, err.message).catch((e: unknown) => {
-        log.error({ err: e, messageId: job.data.messageId }, 'could not mark the feedback DEAD_LETTERED')
+    if (single && err.message === STALL_LIMIT_REASON) {
+      recordDeadLettered(redis, envCtx.keys, single.data.messageId, err.message).catch((e: unknown) => {
+        log.error({ err: e, messageId: single.data.messageId }, 'could not mark the feedback DEAD_LETTERED')
       })
     }
   })

@@ -33,13 +33,14 @@ t.test('an accepted feedback: 202 receipt, status RECEIVED, blinker FEEDBACK_REC
   t.equal(state.status, 'FEEDBACK_RECEIVED')
   t.match(state.history.at(-1), { status: 'FEEDBACK_RECEIVED', cause: /feedback 131 \(UNJUSTIFIED\)/, by: 'alpha' })
 
-  // The 202 came once the message and its outbox entry were stored; the job is added a moment later.
+  // The 202 came once the message and its outbox entry were stored; its batch job is added a moment later.
   const acc = gw.contexts.get('acceptance')
   if (!acc) throw new Error('no acceptance context')
   await forwardOutbox(acc).settle()
-  const job = await acc.queues.forward.getJob(receipt.messageId)
-  t.ok(job, 'job id = normalized messageId')
-  t.match(job?.data, { party: 'inspection', sender: 'alpha', messageId: receipt.messageId, blinkerId: b.blinkerId, feedback: { code: 131 } })
+  const jobs = await acc.queues.forward.getJobs(['waiting'])
+  t.equal(jobs.length, 1, 'one batch job')
+  t.match(jobs[0], { name: 'forward-batch', data: { party: 'inspection', messageIds: [receipt.messageId] } })
+  t.match(jobs[0]?.opts, { attempts: 12, backoff: { type: 'exponential' } }, 'the forward queue\'s job options')
   t.equal(await gw.redis.zcard(keys.outbox(`${gw.prefix}:acceptance:`, 'forward')), 0, 'outbox flushed')
 })
 
@@ -101,6 +102,21 @@ t.test('rules: each refusal with its status and code, and nothing written', asyn
   t.equal(notJson.json().code, 'GW_ERR_MALFORMED_JSON')
 })
 
+t.test('a blinker record without its fstat field (stored before it existed): flow checked and feedback counted from its document', async (t) => {
+  const gw = await startGateway(t)
+  const prefix = `${gw.prefix}:acceptance:`
+  const b = await published(t, gw)
+  const family = await published(t, gw, CPAS.alpha1, { flow: 'FAMILY_ALLOWANCES' })
+  t.equal(await gw.redis.hget(keys.blinker(prefix, b.blinkerId), 'fstat'), `${b.form.periodStart.slice(0, 4)}|${b.regime}|${b.flow}`, 'publication writes it')
+  await gw.redis.hdel(keys.blinker(prefix, b.blinkerId), 'fstat')
+  await gw.redis.hdel(keys.blinker(prefix, family.blinkerId), 'fstat')
+  const wrongFlow = await postFeedback(gw, A.alpha, feedbackFor(family, { code: 131 }))
+  t.equal(wrongFlow.statusCode, 422)
+  t.equal(wrongFlow.json().code, 'GW_ERR_CODE_NOT_FOR_FLOW')
+  t.equal((await postFeedback(gw, A.alpha, feedbackFor(b))).statusCode, 202)
+  t.same(await gw.redis.hgetall(keys.statsFeedback(prefix)), { [`${b.form.periodStart.slice(0, 4)}|${b.regime}|${b.flow}|131`]: '1' })
+})
+
 t.test('feedback on a CLOSED blinker is 409, but re-sending an accepted message still gets its receipt', async (t) => {
   const gw = await startGateway(t)
   const b = await published(t, gw)
@@ -148,10 +164,12 @@ t.test('batch: each item judged alone; receipts in order; rejected by index with
   const acc = gw.contexts.get('acceptance')
   if (!acc) throw new Error('no acceptance context')
   const outboxIds = await gw.redis.zrange(keys.outbox(`${gw.prefix}:acceptance:`, 'forward'), 0, -1)
-  const queuedIds = (await acc.queues.forward.getJobs(['waiting', 'delayed', 'active'])).map((j) => String(j.id))
+  const queuedIds = (await acc.queues.forward.getJobs(['waiting', 'delayed', 'active'])).flatMap((j) => (j.data as { messageIds: string[] }).messageIds)
   t.equal(new Set([...outboxIds, ...queuedIds]).size, 2, 'two stored messages, each durable in the outbox or already queued')
   await forwardOutbox(acc).settle()
-  t.equal(await acc.queues.forward.count(), 2, 'two jobs: one per stored message')
+  const batches = await acc.queues.forward.getJobs(['waiting'])
+  t.equal(batches.length, 1, 'the batch\'s messages share one job')
+  t.equal((batches[0]?.data as { messageIds: string[] }).messageIds.length, 2, 'one entry per stored message')
 
   for (const [what, payload] of [
     ['empty', { feedback: [] }],

@@ -59,6 +59,44 @@ t.test('back office down (503) for a while, then up: each message arrives once b
   t.equal(office.calls.length, before, 'no call for a duplicate')
 })
 
+t.test('a batch: delivered messages recorded together; a failed one leaves as its own job, without a second POST in a row', async (t) => {
+  const perKey = new Map<string, number>()
+  let bad = ''
+  let flaky = ''
+  const office = await backOffice(t, (key) => {
+    const n = perKey.get(key) ?? 0
+    perKey.set(key, n + 1)
+    if (key === bad) return 400
+    return key === flaky && n === 0 ? 503 : 200
+  })
+  const gw = await startGateway(t, workerEnv(office.url), { workers: true })
+  const items = []
+  for (let i = 0; i < 5; i++) items.push(feedbackFor(await published(t, gw)))
+  bad = (items[1] as { messageId: string }).messageId
+  flaky = (items[3] as { messageId: string }).messageId
+  const res = await gw.app.inject({ method: 'POST', url: '/acceptance/v1/feedback', headers: auth(A.alpha), payload: { feedback: items } })
+  t.equal(res.statusCode, 202)
+  t.equal(res.json().receipts.length, 5)
+  const ids = items.map((f) => f.messageId)
+  await until(t, 'all settled', async () => (await Promise.all(ids.map((id) => statusOf(gw, id)))).every((s) => s === 'FORWARDED' || s === 'DEAD_LETTERED'))
+  t.same(await Promise.all(ids.map((id) => statusOf(gw, id))), ['FORWARDED', 'DEAD_LETTERED', 'FORWARDED', 'FORWARDED', 'FORWARDED'])
+  t.equal(perKey.get(bad), 1, 'the permanent 4xx is not sent again')
+  t.equal(perKey.get(flaky), 2, 'the 503 is retried once, by its own job after the backoff')
+  for (const id of ids.filter((id) => id !== bad && id !== flaky)) t.equal(perKey.get(id), 1, 'the others: one POST each')
+  const queue = gw.contexts.get('acceptance')?.queues.forward
+  if (!queue) throw new Error('no forward queue')
+  const letters = await listDeadLetters(queue)
+  t.match(letters, [{ jobId: bad, party: 'inspection', reason: /back office answered 400/, data: { sender: 'alpha', messageId: bad } }], 'the dead letter is the message\'s own job')
+  t.notOk((letters[0]?.data as { batchFailure?: unknown }).batchFailure, 'the batch failure was consumed: a replay POSTs again')
+  const metrics = await readJobMetrics(gw.redis, `${gw.prefix}:acceptance:`)
+  const value = (field: string) => metrics.find((m) => m.queue === 'forward' && m.field === field && !m.cause)?.value
+  t.equal(value('completed'), 4, 'four delivered: three in the batch, one by its own job')
+  t.equal(value('retried'), 1)
+  t.equal(value('dead_lettered'), 1)
+  t.equal(value('attempts_count'), 5, 'five messages done for good')
+  t.equal(value('attempts_sum'), 6, 'the flaky one took two attempts')
+})
+
 t.test('a 400 from the back office dead-letters; a replay after the fix delivers once', async (t) => {
   let broken = true
   const office = await backOffice(t, () => (broken ? 400 : 200))
