@@ -27,13 +27,15 @@ import { COUNT_FEEDBACK_LUA } from './statistics-store.js'
 // One step for one message or a whole batch: items are judged in order, so a messageId repeated
 // inside a batch is a duplicate or a reuse like any re-send. Counters and the outbox are written
 // once at the end (fewer commands per item). KEYS: outbox, feedback counters, status counters,
-// then 4 per item; ARGV: the shared 6, then ITEM_ARGS per item.
+// then 3 per item; ARGV: the shared 6, then ITEM_ARGS per item. The answer's detail for a stored
+// or duplicate message is its receivedAt (the receipt is rebuilt from it). The feedback's history
+// list holds what came after RECEIVED: RECEIVED itself is read off the record (getFeedback).
 const SUBMIT_LUA = `${TRANSITION_LUA}${COUNT_FEEDBACK_LUA}
 local fromCsv, to, noopCsv, now, score, per = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local out, deltas, outbox, counted = {}, {}, {}, {}
 local function submit(k, a)
-  local fbKey, fbHist, bKey, bHist = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
-  local seen = redis.call('HMGET', fbKey, 'digest', 'receipt')
+  local fbKey, bKey, bHist = KEYS[k], KEYS[k + 1], KEYS[k + 2]
+  local seen = redis.call('HMGET', fbKey, 'digest', 'receivedAt')
   if seen[1] then
     if seen[1] == ARGV[a] then return 'duplicate', seen[2] end
     return 'reused', ''
@@ -46,19 +48,18 @@ local function submit(k, a)
   if ARGV[a + 2] ~= 'ALL' and not inlist(ARGV[a + 2], flow) then return 'flow', flow end
   local moved = transition(bKey, bHist, fromCsv, to, noopCsv, ARGV[a + 4], now, b[1], deltas)
   if moved[1] ~= 'moved' then return moved[1], moved[2] end
-  redis.call('HSET', fbKey, 'doc', ARGV[a + 1], 'digest', ARGV[a], 'receipt', ARGV[a + 5], 'status', 'RECEIVED',
-    'receivedAt', now, 'updatedAt', now, 'blinkerId', ARGV[a + 8], 'cpas', ARGV[a + 3], 'code', ARGV[a + 9],
-    'kind', ARGV[a + 10], 'party', ARGV[a + 11])
-  redis.call('RPUSH', fbHist, ARGV[a + 6])
+  redis.call('HSET', fbKey, 'doc', ARGV[a + 1], 'digest', ARGV[a], 'status', 'RECEIVED',
+    'receivedAt', now, 'updatedAt', now, 'blinkerId', ARGV[a + 6], 'cpas', ARGV[a + 3], 'code', ARGV[a + 7],
+    'kind', ARGV[a + 8], 'party', ARGV[a + 9])
   outbox[#outbox + 1] = score
-  outbox[#outbox + 1] = ARGV[a + 7]
-  local field = fstat .. '|' .. ARGV[a + 9]
+  outbox[#outbox + 1] = ARGV[a + 5]
+  local field = fstat .. '|' .. ARGV[a + 7]
   counted[field] = (counted[field] or 0) + 1
-  return 'stored', ARGV[a + 5]
+  return 'stored', now
 end
-local n = (#KEYS - 3) / 4
+local n = (#KEYS - 3) / 3
 for i = 0, n - 1 do
-  local verdict, detail = submit(4 + 4 * i, 7 + per * i)
+  local verdict, detail = submit(4 + 3 * i, 7 + per * i)
   out[#out + 1] = verdict
   out[#out + 1] = detail
 end
@@ -68,7 +69,7 @@ countStatus(KEYS[3], deltas)
 return out
 `
 
-const ITEM_ARGS = 12
+const ITEM_ARGS = 10
 const submitScript: LuaScript = { name: 'gwFeedbackSubmit', numberOfKeys: null, lua: SUBMIT_LUA }
 
 /** One message ready for the store: canonical, fingerprinted, its catalogue entry known. */
@@ -87,11 +88,11 @@ export type StoreOutcome = { kind: 'stored'; receipt: Receipt } | { kind: 'dupli
 
 export const forwardOutboxKey = (prefix: string): string => keys.outbox(prefix, QUEUES.forward)
 
-function outcomeOf(verdict: string, detail: string): StoreOutcome {
+function outcomeOf(messageId: string, verdict: string, detail: string): StoreOutcome {
   switch (verdict) {
     case 'stored':
     case 'duplicate':
-      return { kind: verdict, receipt: JSON.parse(detail) as Receipt }
+      return { kind: verdict, receipt: { messageId, receivedAt: detail, status: 'RECEIVED' } }
     case 'reused':
     case 'missing':
       return { kind: verdict }
@@ -113,22 +114,19 @@ function outcomeOf(verdict: string, detail: string): StoreOutcome {
 export async function storeFeedbackBatch(redis: Redis, prefix: string, items: readonly FeedbackToStore[], at = new Date()): Promise<StoreOutcome[]> {
   if (items.length === 0) return []
   const now = at.toISOString()
-  const receiptHead = `{"messageId":`
-  const receiptTail = `,"receivedAt":"${now}","status":"RECEIVED"}`
   const [fromCsv, to, noopCsv] = transitionArgs('FEEDBACK', '', undefined, now)
   const keyList: string[] = [forwardOutboxKey(prefix), keys.statsFeedback(prefix), keys.statusCounts(prefix)]
   const args: (string | number)[] = [fromCsv, to, noopCsv, now, at.getTime(), ITEM_ARGS]
   for (const m of items) {
     const id = m.feedback.messageId
     const blinkerId = m.feedback.blinkerId
-    keyList.push(keys.feedback(prefix, id), keys.feedbackHistory(prefix, id), keys.blinker(prefix, blinkerId), keys.blinkerHistory(prefix, blinkerId))
+    keyList.push(keys.feedback(prefix, id), keys.blinker(prefix, blinkerId), keys.blinkerHistory(prefix, blinkerId))
     const blinkerEntry: HistoryEntry = { at: now, status: to, cause: `feedback ${m.feedback.code} (${m.entry.kind})`, by: m.party }
-    const history: HistoryEntry = { at: now, status: 'RECEIVED', cause: 'received', by: m.party }
-    args.push(m.digest, m.doc, m.flows, m.feedback.cpasKbo, JSON.stringify(blinkerEntry), receiptHead + JSON.stringify(id) + receiptTail, JSON.stringify(history), id, blinkerId, m.feedback.code, m.entry.kind, m.party)
+    args.push(m.digest, m.doc, m.flows, m.feedback.cpasKbo, JSON.stringify(blinkerEntry), id, blinkerId, m.feedback.code, m.entry.kind, m.party)
   }
   const flat = await runScript<string[]>(redis, submitScript, [String(keyList.length), ...keyList], args)
   const outcomes: StoreOutcome[] = []
-  for (let i = 0; i < items.length; i++) outcomes.push(outcomeOf(flat[2 * i] as string, flat[2 * i + 1] as string))
+  for (let i = 0; i < items.length; i++) outcomes.push(outcomeOf((items[i] as FeedbackToStore).feedback.messageId, flat[2 * i] as string, flat[2 * i + 1] as string))
   return outcomes
 }
 
@@ -177,6 +175,10 @@ export async function getFeedback(redis: Redis, prefix: string, messageId: strin
     receivedAt: receivedAt ?? '',
   }
   if (forwardedAt) record.forwardedAt = forwardedAt
-  if (withHistory) record.history = ((results[1]?.[1] as string[]) ?? []).map((h) => JSON.parse(h) as HistoryEntry)
+  if (withHistory) {
+    // RECEIVED is not in the list (the submit step writes one command less): it is the record's own.
+    const received: HistoryEntry = { at: record.receivedAt, status: 'RECEIVED', cause: 'received', by: record.party }
+    record.history = [received, ...((results[1]?.[1] as string[]) ?? []).map((h) => JSON.parse(h) as HistoryEntry)]
+  }
   return record
 }

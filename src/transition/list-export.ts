@@ -7,7 +7,7 @@
  * = + - @ (or a tab / CR) gets a leading apostrophe so a spreadsheet never runs it as a formula
  * (CSV injection); amounts stay integer cents, so no decimal-separator question arises.
  */
-import ExcelJS from 'exceljs'
+import { loadExcel } from './excel.js'
 import { loadCatalogue } from '../domain/feedback-codes.js'
 import type { PublishedBlinker } from '../domain/model.js'
 import { COLUMNS, TEXT_COLUMNS, toRow, type Column } from './transition-list.js'
@@ -18,7 +18,7 @@ export const CSV_TYPE = 'text/csv; charset=utf-8'
 export const BLINKERS_SHEET = 'Blinkers'
 
 export async function toXlsx(blinkers: readonly PublishedBlinker[], title: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await loadExcel()).Workbook()
   wb.creator = 'blinker-gateway'
   wb.title = title
   const sheet = wb.addWorksheet(BLINKERS_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] })

@@ -11,7 +11,8 @@
  * does; `blinkerId`, `cpasKbo` and `code` are required, `comment` optional, other columns ignored.
  * A row without a code is `skipped` (no feedback yet).
  */
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { loadExcel } from './excel.js'
 import type { EnvContext } from '../context.js'
 import type { Feedback, Receipt } from '../domain/model.js'
 import { GatewayError, type ErrorCode } from '../errors.js'
@@ -77,7 +78,7 @@ const codeValue = (text: string): number | string => (/^[0-9]{1,4}(\.0+)?$/.test
 
 async function readRows(body: Buffer, sentAt: string): Promise<ParsedRow[]> {
   checkZip(body)
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await loadExcel()).Workbook()
   try {
     await wb.xlsx.load(body as unknown as ArrayBuffer)
   } catch {
