@@ -27,6 +27,12 @@ export interface LoadSpec {
   amount?: number
   /** Open loop: requests per second on a uniform schedule. Unset: closed loop. */
   rate?: number
+  /**
+   * Unrecorded lead-in (ms) with the same schedule and pool before the measured run, so the load
+   * process' own start (cold JIT, connections being opened) is not counted as server latency.
+   * Duration-bounded runs only (an `amount` run must send exactly that many). Default 500.
+   */
+  warmupMs?: number
 }
 
 export interface LoadResult {
@@ -45,8 +51,18 @@ export interface LoadResult {
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (spec.durationMs === undefined && spec.amount === undefined) throw new Error('runLoad needs durationMs or amount')
-  const next = requestFactory(spec.request)
   const pool = new Pool(spec.origin, { connections: spec.connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 })
+  const next = requestFactory(spec.request)
+  const counter = { issued: 0 }
+  const warmupMs = spec.amount === undefined ? (spec.warmupMs ?? 500) : 0
+  if (warmupMs > 0) await drive(pool, next, counter, { ...spec, durationMs: warmupMs })
+  const result = await drive(pool, next, counter, spec)
+  await pool.close()
+  return result
+}
+
+/** One run on an open pool; `counter` numbers requests across runs, so every body stays fresh. */
+async function drive(pool: Pool, next: ReturnType<typeof requestFactory>, counter: { issued: number }, spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = []
   let issued = 0
   let ok = 0
@@ -57,7 +73,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const more = () => (spec.amount === undefined || issued < spec.amount) && performance.now() < endAt
 
   const one = async (dueAt: number) => {
-    const req = next(issued++)
+    issued++
+    const req = next(counter.issued++)
     try {
       const res = await pool.request({ method: req.method, path: req.path, headers: req.headers, body: req.body })
       const text = await res.body.text()
@@ -95,6 +112,5 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     await Promise.all(inFlight)
   }
   const durationMs = performance.now() - started
-  await pool.close()
   return { requests: issued, ok, errors, ...(firstError ? { firstError } : {}), durationMs, rps: (ok * 1000) / durationMs, latency: summarize(latencies) }
 }

@@ -63,12 +63,17 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
     t.teardown(() => queue.close())
     t.equal(await queue.count(), 20, 'the baseline added one job per request, each with its own messageId')
 
-    const open = await runLoad({ origin: baseOrigin, connections: 2, rate: 40, durationMs: 500, request: { kind: 'feedback-batch', size: 5, path: '/feedback-batch', targets, expectStatus: 202, expectBody: '"rejected":[]' } })
+    const open = await runLoad({ origin: baseOrigin, connections: 2, rate: 40, durationMs: 500, warmupMs: 0, request: { kind: 'feedback-batch', size: 5, path: '/feedback-batch', targets, expectStatus: 202, expectBody: '"rejected":[]' } })
     // Paced, not flooded: 20 are due in 500 ms at 40/s (a closed loop on 2 connections sends hundreds);
     // the margin covers timer granularity on a loaded machine.
     t.ok(open.requests >= 15 && open.requests <= 26, `open loop paces requests (${open.requests} in 500 ms at 40/s)`)
     t.equal(open.errors, 0)
     t.equal(await queue.count(), 20 + open.ok * 5)
+    // The lead-in is sent (the server sees it) but not counted: the load process starts warm.
+    const beforeWarm = await queue.count()
+    const warmed = await runLoad({ origin: baseOrigin, connections: 2, rate: 40, durationMs: 300, warmupMs: 300, request: { kind: 'feedback-batch', size: 5, path: '/feedback-batch', targets, expectStatus: 202, expectBody: '"rejected":[]' } })
+    const sent = ((await queue.count()) - beforeWarm) / 5
+    t.ok(warmed.requests <= 16 && sent >= warmed.requests + 8, `warm-up sent but not counted (${sent} sent, ${warmed.requests} counted)`)
 
     const refused = await runLoad({ origin: baseOrigin, connections: 1, amount: 2, request: { kind: 'feedback', path: '/feedback', targets: [{ blinkerId: 'CLI-2029-000000001', cpasKbo: '0212344877' }], expectStatus: 202 } })
     t.match(refused, { ok: 0, errors: 2 }, 'a bad kbo checksum is refused by the baseline schema too')
