@@ -48,6 +48,10 @@ export function requestLogFields(request: FastifyRequest, statusCode: number, el
 /** Adds the onResponse hook that writes the line (warn for 5xx, info otherwise). */
 export function installRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
+    // At LOG_LEVEL=warn a 2xx writes nothing: do not build its fields either. (Fastify's logger
+    // without pino, as in tests built with logger: false, has no isLevelEnabled.)
+    const log = request.log as typeof request.log & { isLevelEnabled?: (level: string) => boolean }
+    if (reply.statusCode < 500 && log.isLevelEnabled?.('info') === false) return
     const fields = requestLogFields(request, reply.statusCode, reply.elapsedTime)
     if (reply.statusCode >= 500) request.log.warn(fields, 'request')
     else request.log.info(fields, 'request')
