@@ -3,7 +3,8 @@
  * join the Lua step that stores a message. Instead that step also puts the job id in the outbox
  * (a sorted set scored by time); the job is added right after, then the id leaves the outbox. If
  * the process or Redis fails in between, `sweep` (run by the workers) adds what is left: the
- * message is never stored without its job, and the job id keeps a second add harmless.
+ * message is never stored without its job. A second add is harmless: per-item jobs keep the id as
+ * job id; the forward queue packs ids into batch jobs whose worker skips what is already done.
  */
 import type { JobsOptions, Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
