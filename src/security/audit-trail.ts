@@ -53,6 +53,9 @@ export function noteAuditOperation(request: FastifyRequest, operation: string, i
   ;(request as Annotated)[NOTE] = { operation, blinkerId: i.blinkerId, messageId: i.messageId, cpasKbo: i.cpasKbo }
 }
 
+/** How long an entry waits for others before a batch is appended (a crash loses at most this much of the trail). */
+const AUDIT_GATHER_MS = 10
+
 /** Batches entries in memory and appends them in order; one writer per environment and process. */
 export class AuditWriter {
   private pending: AuditEntry[] = []
@@ -71,9 +74,9 @@ export class AuditWriter {
 
   append(entry: AuditEntry): void {
     this.pending.push(entry)
-    // Started at the end of this event-loop turn: the answers sent in the same turn share a batch
-    // (one script call for many entries instead of one each under load).
-    this.running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.run())
+    // Started AUDIT_GATHER_MS later: the answers sent meanwhile share a batch (one script call
+    // for many entries instead of one each under load).
+    this.running ??= new Promise<void>((resolve) => setTimeout(resolve, AUDIT_GATHER_MS)).then(() => this.run())
   }
 
   /** Resolves once every entry queued so far is written (or logged as lost). */

@@ -19,7 +19,8 @@ import type { FeedbackCode } from '../domain/feedback-codes.js'
 import type { StoreRefusal } from '../domain/feedback-rules.js'
 import type { Feedback, FeedbackStatus, HistoryEntry, Receipt } from '../domain/model.js'
 import { QUEUES } from '../queue/queues.js'
-import { TRANSITION_LUA, transitionArgs } from './blinker-store.js'
+import { LIFECYCLE } from '../domain/lifecycle.js'
+import { TRANSITION_LUA } from './blinker-store.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
 import { COUNT_FEEDBACK_LUA } from './statistics-store.js'
@@ -70,6 +71,8 @@ return out
 `
 
 const ITEM_ARGS = 10
+/** The FEEDBACK row of the lifecycle table, as the script takes it. */
+const FEEDBACK_RULE = { from: LIFECYCLE.FEEDBACK.from.join(','), to: LIFECYCLE.FEEDBACK.to, noop: LIFECYCLE.FEEDBACK.noop.join(',') }
 const submitScript: LuaScript = { name: 'gwFeedbackSubmit', numberOfKeys: null, lua: SUBMIT_LUA }
 
 /** One message ready for the store: canonical, fingerprinted, its catalogue entry known. */
@@ -114,7 +117,7 @@ function outcomeOf(messageId: string, verdict: string, detail: string): StoreOut
 export async function storeFeedbackBatch(redis: Redis, prefix: string, items: readonly FeedbackToStore[], at = new Date()): Promise<StoreOutcome[]> {
   if (items.length === 0) return []
   const now = at.toISOString()
-  const [fromCsv, to, noopCsv] = transitionArgs('FEEDBACK', '', undefined, now)
+  const { from: fromCsv, to, noop: noopCsv } = FEEDBACK_RULE
   const keyList: string[] = [forwardOutboxKey(prefix), keys.statsFeedback(prefix), keys.statusCounts(prefix)]
   const args: (string | number)[] = [fromCsv, to, noopCsv, now, at.getTime(), ITEM_ARGS]
   for (const m of items) {
