@@ -26,14 +26,15 @@ import { runScript, type LuaScript } from './scripts.js'
 import { COUNT_FEEDBACK_LUA } from './statistics-store.js'
 
 // One step for one message or a whole batch: items are judged in order, so a messageId repeated
-// inside a batch is a duplicate or a reuse like any re-send. Counters and the outbox are written
-// once at the end (fewer commands per item). KEYS: outbox, feedback counters, status counters,
-// then 3 per item; ARGV: the shared 6, then ITEM_ARGS per item. The answer's detail for a stored
-// or duplicate message is its receivedAt (the receipt is rebuilt from it). The feedback's history
-// list holds what came after RECEIVED: RECEIVED itself is read off the record (getFeedback).
+// inside a batch is a duplicate or a reuse like any re-send. Counters are written once at the end
+// (fewer commands per item); what a message's durability rests on is written with it.
+// KEYS: outbox, feedback counters, status counters, then 3 per item; ARGV: the shared 6, then
+// ITEM_ARGS per item. The answer's detail for a stored or duplicate message is its receivedAt
+// (the receipt is rebuilt from it). The feedback's history list holds what came after RECEIVED:
+// RECEIVED itself is read off the record (getFeedback).
 const SUBMIT_LUA = `${TRANSITION_LUA}${COUNT_FEEDBACK_LUA}
 local fromCsv, to, noopCsv, now, score, per = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
-local out, deltas, outbox, counted = {}, {}, {}, {}
+local out, deltas, counted = {}, {}, {}
 local function submit(k, a)
   local fbKey, bKey, bHist = KEYS[k], KEYS[k + 1], KEYS[k + 2]
   local seen = redis.call('HMGET', fbKey, 'digest', 'receivedAt')
@@ -52,8 +53,8 @@ local function submit(k, a)
   redis.call('HSET', fbKey, 'doc', ARGV[a + 1], 'digest', ARGV[a], 'status', 'RECEIVED',
     'receivedAt', now, 'updatedAt', now, 'blinkerId', ARGV[a + 6], 'cpas', ARGV[a + 3], 'code', ARGV[a + 7],
     'kind', ARGV[a + 8], 'party', ARGV[a + 9])
-  outbox[#outbox + 1] = score
-  outbox[#outbox + 1] = ARGV[a + 5]
+  -- The outbox entry goes with the record (a script is not rolled back if a later item fails).
+  redis.call('ZADD', KEYS[1], score, ARGV[a + 5])
   local field = fstat .. '|' .. ARGV[a + 7]
   counted[field] = (counted[field] or 0) + 1
   return 'stored', now
@@ -64,7 +65,6 @@ for i = 0, n - 1 do
   out[#out + 1] = verdict
   out[#out + 1] = detail
 end
-if #outbox > 0 then redis.call('ZADD', KEYS[1], unpack(outbox)) end
 for field, c in pairs(counted) do countFeedback(KEYS[2], field, c) end
 countStatus(KEYS[3], deltas)
 return out

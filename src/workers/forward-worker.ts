@@ -72,8 +72,9 @@ async function forwardBatch(envCtx: EnvContext, redis: Redis, queue: Queue, clie
       failed.push({ state, failure: batchFailureOf(err) })
     }
   })
-  await splitOut(envCtx, queue, failed)
+  // Counted first: if the split-out add fails, the retried batch skips these (already forwarded).
   await recordCompletedFirstAttempts(envCtx.redis, envCtx.keys, QUEUES.forward, done, doneMs).catch(() => {})
+  await splitOut(envCtx, queue, failed)
   return `forwarded ${done}, split out ${failed.length}, skipped ${states.length - pending.length}`
 }
 
