@@ -5,6 +5,7 @@
  * (no idempotent short-cut) and the baselines add real jobs (no jobId collision).
  */
 import { randomUUID } from 'node:crypto'
+import { EXAMPLE_BLINKER } from '../../src/docs/examples.js'
 
 export const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/'
 export const GW_NS = 'urn:blinker-gateway:v1'
@@ -45,19 +46,8 @@ const SENT_AT = '2026-02-12T09:00:00+01:00'
 /** A valid cancellation (code 131, WORK_INCOME_* flows) with a fresh messageId. */
 export const feedbackFor = (t: Target) => ({ messageId: randomUUID(), blinkerId: t.blinkerId, cpasKbo: t.cpasKbo, code: 131, sentAt: SENT_AT })
 
-/** A valid blinker (flow WORK_INCOME_DIMONA) with id CLI-{year}-{seq}. */
-export function blinkerFor(cpasKbo: string, year: number, seq: number) {
-  return {
-    blinkerId: `CLI-${year}-${String(seq).padStart(9, '0')}`,
-    cpasKbo,
-    regime: 'DIS',
-    beneficiary: { niss: '85073003328', lastName: 'Dupont', firstName: 'Marie' },
-    form: { type: 'B', reference: 'B-2026-0001', periodStart: '2026-01-01', periodEnd: '2026-01-31' },
-    flow: 'WORK_INCOME_DIMONA',
-    finding: { periodStart: '2026-01-05', amountCents: 123456, sourceKbo: '0207151616', description: 'Dimona declaration for January' },
-    detectedAt: '2026-02-10T08:30:00+01:00',
-  }
-}
+/** A valid blinker (the documentation's sample, flow WORK_INCOME_DIMONA) with id CLI-{year}-{seq}. */
+export const blinkerFor = (cpasKbo: string, year: number, seq: number) => ({ ...EXAMPLE_BLINKER, blinkerId: `CLI-${year}-${String(seq).padStart(9, '0')}`, cpasKbo })
 
 /** SubmitFeedbackRequest in a SOAP 1.1 envelope, children in the gateway's namespace (XSD order). */
 export function soapFeedback(t: Target): string {

@@ -3,13 +3,16 @@
  * tests/docs/openapi.test.ts validates every one of them with the gateway's own validator, so the
  * documentation can never show a message the gateway would refuse.
  */
+import type { Blinker } from '../domain/model.js'
+
 export interface DocExample {
   /** Published schema file the value must satisfy. */
   schema: string
   value: unknown
 }
 
-const blinker = {
+/** The sample blinker of the documentation; tests and the bench derive their fixtures from it. */
+export const EXAMPLE_BLINKER: Blinker = {
   blinkerId: 'CLI-2026-000000001',
   cpasKbo: '0212344876',
   regime: 'DIS',
@@ -19,6 +22,8 @@ const blinker = {
   finding: { periodStart: '2026-01-05', amountCents: 123456, sourceKbo: '0207151616', description: 'Dimona declaration for January' },
   detectedAt: '2026-02-10T08:30:00+01:00',
 }
+
+const blinker = EXAMPLE_BLINKER
 
 const publishedBlinker = {
   ...blinker,

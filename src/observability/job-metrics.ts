@@ -17,38 +17,22 @@ export const ATTEMPT_BUCKETS = [1, 2, 3, 5, 10] as const
  * `http_503`, `timeout`, `connection` or `http_400`. `attempt` (1-based) is the attempt number;
  * when the job is done for good (completed or dead-lettered) it feeds the attempts histogram,
  * kept cumulative in Redis (`{queue}|attempts_bucket|{le}`) like a Prometheus histogram.
- */
-export async function recordJob(redis: Redis, prefix: string, queue: string, outcome: JobOutcome, durationMs: number, cause?: string, attempt?: number): Promise<void> {
-  const key = jobMetricsKey(prefix)
-  const p = redis.pipeline()
-  p.hincrby(key, `${queue}|${outcome}`, 1)
-  p.hincrbyfloat(key, `${queue}|duration_seconds_sum`, durationMs / 1000)
-  p.hincrby(key, `${queue}|duration_seconds_count`, 1)
-  if (cause) p.hincrby(key, `${queue}|cause|${cause}`, 1)
-  if (attempt !== undefined && outcome !== 'retried') {
-    for (const le of ATTEMPT_BUCKETS) if (attempt <= le) p.hincrby(key, `${queue}|attempts_bucket|${le}`, 1)
-    p.hincrby(key, `${queue}|attempts_bucket|+Inf`, 1)
-    p.hincrby(key, `${queue}|attempts_sum`, attempt)
-    p.hincrby(key, `${queue}|attempts_count`, 1)
-  }
-  await p.exec()
-}
-
-/**
- * Records `count` jobs' worth of attempts that completed at their first attempt, in one round trip
+ * `count` (default 1) records that many alike attempts at once, `durationMs` being their total
  * (a forward batch's delivered messages: each counts as one completed forward).
  */
-export async function recordCompletedFirstAttempts(redis: Redis, prefix: string, queue: string, count: number, totalDurationMs: number): Promise<void> {
-  if (count <= 0) return
+export async function recordJob(redis: Redis, prefix: string, queue: string, outcome: JobOutcome, durationMs: number, cause?: string, attempt?: number, count = 1): Promise<void> {
   const key = jobMetricsKey(prefix)
   const p = redis.pipeline()
-  p.hincrby(key, `${queue}|completed`, count)
-  p.hincrbyfloat(key, `${queue}|duration_seconds_sum`, totalDurationMs / 1000)
+  p.hincrby(key, `${queue}|${outcome}`, count)
+  p.hincrbyfloat(key, `${queue}|duration_seconds_sum`, durationMs / 1000)
   p.hincrby(key, `${queue}|duration_seconds_count`, count)
-  for (const le of ATTEMPT_BUCKETS) p.hincrby(key, `${queue}|attempts_bucket|${le}`, count)
-  p.hincrby(key, `${queue}|attempts_bucket|+Inf`, count)
-  p.hincrby(key, `${queue}|attempts_sum`, count)
-  p.hincrby(key, `${queue}|attempts_count`, count)
+  if (cause) p.hincrby(key, `${queue}|cause|${cause}`, count)
+  if (attempt !== undefined && outcome !== 'retried') {
+    for (const le of ATTEMPT_BUCKETS) if (attempt <= le) p.hincrby(key, `${queue}|attempts_bucket|${le}`, count)
+    p.hincrby(key, `${queue}|attempts_bucket|+Inf`, count)
+    p.hincrby(key, `${queue}|attempts_sum`, attempt * count)
+    p.hincrby(key, `${queue}|attempts_count`, count)
+  }
   await p.exec()
 }
 

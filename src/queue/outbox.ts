@@ -23,6 +23,9 @@ export interface OutboxJob {
 const LATER_DELAY_MS = 10
 const LATER_MAX_BATCH = 500
 
+/** An outbox entry as a job to add: its id is the job id (so adding it twice is a no-op). */
+export const withJobId = (j: OutboxJob & { id: string }): OutboxJob => ({ name: j.name, data: j.data, opts: { ...j.opts, jobId: j.id } })
+
 export class Outbox {
   /**
    * @param key the sorted set, e.g. keys.outbox(prefix, 'forward')
@@ -35,7 +38,7 @@ export class Outbox {
     readonly key: string,
     readonly queue: Queue,
     readonly build: (id: string) => Promise<OutboxJob | undefined>,
-    readonly pack: (jobs: readonly (OutboxJob & { id: string })[]) => OutboxJob[] = (jobs) => jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...j.opts, jobId: j.id } })),
+    readonly pack: (jobs: readonly (OutboxJob & { id: string })[]) => OutboxJob[] = (jobs) => jobs.map(withJobId),
   ) {}
 
   /** Adds the jobs just recorded by a store script, then clears them from the outbox. */

@@ -23,7 +23,7 @@ import { LIFECYCLE } from '../domain/lifecycle.js'
 import { TRANSITION_LUA } from './blinker-store.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
-import { COUNT_FEEDBACK_LUA } from './statistics-store.js'
+import { FEEDBACK_STAT_LUA } from './statistics-store.js'
 
 // One step for one message or a whole batch: items are judged in order, so a messageId repeated
 // inside a batch is a duplicate or a reuse like any re-send. Counters are written once at the end
@@ -32,7 +32,7 @@ import { COUNT_FEEDBACK_LUA } from './statistics-store.js'
 // ITEM_ARGS per item. The answer's detail for a stored or duplicate message is its receivedAt
 // (the receipt is rebuilt from it). The feedback's history list holds what came after RECEIVED:
 // RECEIVED itself is read off the record (getFeedback).
-const SUBMIT_LUA = `${TRANSITION_LUA}${COUNT_FEEDBACK_LUA}
+const SUBMIT_LUA = `${TRANSITION_LUA}${FEEDBACK_STAT_LUA}
 local fromCsv, to, noopCsv, now, score, per = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local out, deltas, counted = {}, {}, {}
 local function submit(k, a)
@@ -65,7 +65,7 @@ for i = 0, n - 1 do
   out[#out + 1] = verdict
   out[#out + 1] = detail
 end
-for field, c in pairs(counted) do countFeedback(KEYS[2], field, c) end
+for field, c in pairs(counted) do redis.call('HINCRBY', KEYS[2], field, c) end
 countStatus(KEYS[3], deltas)
 return out
 `

@@ -57,17 +57,14 @@ export const publishStatsSharedKeys = (prefix: string): [string, string, string]
 
 /**
  * Lua used inside the feedback submit script: `feedbackStat` reads the blinker's `{period}|{regime}|{flow}`
- * (its `fstat` field, or from its document for a record stored without one); `countFeedback`
- * adds the messages stored for one `{period}|{regime}|{flow}|{code}`.
+ * (its `fstat` field, or from its document for a record stored without one); the script then
+ * counts the messages stored per `{period}|{regime}|{flow}|{code}`.
  */
-export const COUNT_FEEDBACK_LUA = `
+export const FEEDBACK_STAT_LUA = `
 local function feedbackStat(blinkerKey, fstat)
   if fstat then return fstat end
   local d = cjson.decode(redis.call('HGET', blinkerKey, 'doc'))
   return string.sub(d.form.periodStart, 1, 4) .. '|' .. d.regime .. '|' .. d.flow
-end
-local function countFeedback(feedbackKey, field, n)
-  redis.call('HINCRBY', feedbackKey, field, n)
 end
 `
 

@@ -33,31 +33,45 @@ function replies(results: [Error | null, unknown][] | null): unknown[] {
   })
 }
 
-/** The states of messages, in order: one pipeline for the records, one for the blinkers still to send. */
-export async function readStates(redis: Redis, prefix: string, messageIds: readonly string[]): Promise<ForwardState[]> {
+const BLINKER_FIELDS = ['doc', 'status', 'publishedAt'] as const
+
+function toBlinker(value: unknown): PublishedBlinker | undefined {
+  const [doc, status, publishedAt] = value as (string | null)[]
+  return doc && status && publishedAt ? { ...(JSON.parse(doc) as PublishedBlinker), status: status as BlinkerStatus, publishedAt } : undefined
+}
+
+/**
+ * The states of messages, in order: one pipeline for the records, one for the blinkers still to
+ * send. `blinkerId` given (a single job knows it): one pipeline for both.
+ */
+export async function readStates(redis: Redis, prefix: string, messageIds: readonly string[], blinkerId?: string): Promise<ForwardState[]> {
   const reads = redis.pipeline()
   for (const id of messageIds) reads.hmget(keys.feedback(prefix, id), ...FEEDBACK_FIELDS)
-  const states = replies(await reads.exec()).map((value, i): ForwardState => {
-    const [status, forwardedAt, doc, party, receivedAt, blinkerId] = value as (string | null)[]
+  if (blinkerId !== undefined) reads.hmget(keys.blinker(prefix, blinkerId), ...BLINKER_FIELDS)
+  const values = replies(await reads.exec())
+  const states = values.slice(0, messageIds.length).map((value, i): ForwardState => {
+    const [status, forwardedAt, doc, party, receivedAt, storedBlinkerId] = value as (string | null)[]
     return {
       messageId: messageIds[i] as string,
-      exists: Boolean(status && doc && blinkerId),
+      exists: Boolean(status && doc && storedBlinkerId),
       forwarded: Boolean(forwardedAt),
       sender: party ?? '',
-      blinkerId: blinkerId ?? '',
+      blinkerId: storedBlinkerId ?? '',
       feedback: doc ? (JSON.parse(doc) as Feedback) : undefined,
       receivedAt: receivedAt ?? '',
       blinker: undefined,
     }
   })
   const pending = states.filter((s) => s.exists && !s.forwarded)
+  if (blinkerId !== undefined) {
+    for (const s of pending) if (s.blinkerId === blinkerId) s.blinker = toBlinker(values[messageIds.length])
+    return states
+  }
   if (pending.length === 0) return states
   const blinkers = redis.pipeline()
-  for (const s of pending) blinkers.hmget(keys.blinker(prefix, s.blinkerId), 'doc', 'status', 'publishedAt')
+  for (const s of pending) blinkers.hmget(keys.blinker(prefix, s.blinkerId), ...BLINKER_FIELDS)
   replies(await blinkers.exec()).forEach((value, i) => {
-    const [doc, status, publishedAt] = value as (string | null)[]
-    const s = pending[i] as ForwardState
-    if (doc && status && publishedAt) s.blinker = { ...(JSON.parse(doc) as PublishedBlinker), status: status as BlinkerStatus, publishedAt }
+    ;(pending[i] as ForwardState).blinker = toBlinker(value)
   })
   return states
 }

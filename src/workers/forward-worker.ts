@@ -23,8 +23,9 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { EnvContext } from '../context.js'
 import { backOfficeClient, type BackOfficeClient } from '../delivery/back-office-client.js'
-import { failureCause, recordCompletedFirstAttempts, recordJob } from '../observability/job-metrics.js'
+import { failureCause, recordJob } from '../observability/job-metrics.js'
 import { FORWARD_BATCH_JOB_NAME, FORWARD_JOB_NAME, forwardJob, forwardOutbox, type BatchFailure, type ForwardBatchData, type ForwardJobData } from '../queue/forward-queue.js'
+import { withJobId } from '../queue/outbox.js'
 import { keys } from '../store/keys.js'
 import { QUEUES } from '../queue/queues.js'
 import { recordDeadLettered } from '../store/feedback-progress-store.js'
@@ -43,10 +44,9 @@ const isBatch = (job: AnyForwardJob): job is Job<ForwardBatchData> => job.name =
 async function splitOut(envCtx: EnvContext, queue: Queue, items: readonly { state: ForwardState; failure?: BatchFailure }[]): Promise<void> {
   if (items.length === 0) return
   await queue.addBulk(
-    items.map(({ state, failure }) => {
-      const job = forwardJob(envCtx, { sender: state.sender, messageId: state.messageId, blinkerId: state.blinkerId, ...(failure ? { batchFailure: failure } : {}) })
-      return { name: job.name, data: job.data, opts: { ...job.opts, jobId: job.id } }
-    }),
+    items.map(({ state, failure }) =>
+      withJobId(forwardJob(envCtx, { sender: state.sender, messageId: state.messageId, blinkerId: state.blinkerId, ...(failure ? { batchFailure: failure } : {}) })),
+    ),
   )
 }
 
@@ -73,7 +73,7 @@ async function forwardBatch(envCtx: EnvContext, redis: Redis, queue: Queue, clie
     }
   })
   // Counted first: if the split-out add fails, the retried batch skips these (already forwarded).
-  await recordCompletedFirstAttempts(envCtx.redis, envCtx.keys, QUEUES.forward, done, doneMs).catch(() => {})
+  if (done > 0) await recordJob(envCtx.redis, envCtx.keys, QUEUES.forward, 'completed', doneMs, undefined, 1, done).catch(() => {})
   await splitOut(envCtx, queue, failed)
   return `forwarded ${done}, split out ${failed.length}, skipped ${states.length - pending.length}`
 }
@@ -87,7 +87,7 @@ async function forwardOne(envCtx: EnvContext, redis: Redis, client: BackOfficeCl
     await job.updateData(rest)
     throw errorOf(batchFailure)
   }
-  const [state] = await readStates(redis, envCtx.keys, [data.messageId])
+  const [state] = await readStates(redis, envCtx.keys, [data.messageId], data.blinkerId)
   if (!state?.exists) {
     log.warn({ messageId: data.messageId }, 'forward job without a stored feedback; dropped')
     return 'no-record'

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Test } from 'tap'
+import { EXAMPLE_BLINKER } from '../../src/docs/examples.js'
 import type { Blinker } from '../../src/domain/model.js'
 import { auth, TOKENS, type TestGateway } from './gateway.js'
 
@@ -15,17 +16,8 @@ let counter = Math.floor(Math.random() * 1e6) * 1000
 /** A valid blinker with a fresh id (or the given one) for a CPAS. */
 export function blinker(cpasKbo: string = CPAS.alpha1, overrides: Partial<Blinker> = {}): Blinker {
   counter++
-  return {
-    blinkerId: `CLI-2026-${String(counter).padStart(9, '0')}`,
-    cpasKbo,
-    regime: 'DIS',
-    beneficiary: { niss: '85073003328', lastName: 'Dupont', firstName: 'Marie' },
-    form: { type: 'B', reference: 'B-2026-0001', periodStart: '2026-01-01', periodEnd: '2026-01-31' },
-    flow: 'WORK_INCOME_DIMONA',
-    finding: { periodStart: '2026-01-05', amountCents: 123456, sourceKbo: '0207151616', description: 'Dimona declaration for January' },
-    detectedAt: '2026-02-10T08:30:00+01:00',
-    ...overrides,
-  }
+  // A deep copy: a test may change a fixture's nested parts without touching the documentation's sample.
+  return { ...structuredClone(EXAMPLE_BLINKER), blinkerId: `CLI-2026-${String(counter).padStart(9, '0')}`, cpasKbo, ...overrides }
 }
 
 export const blinkers = (n: number, cpasKbo: string = CPAS.alpha1): Blinker[] => Array.from({ length: n }, () => blinker(cpasKbo))
