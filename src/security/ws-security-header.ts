@@ -4,9 +4,8 @@
  * before any crypto runs). It judges structure only; ws-security.ts judges the values.
  */
 import { XmlC14NMode, type XmlElement } from 'libxml2-wasm'
-import { childElements } from '../validation/xml-mapping.js'
 import { SOAP11_NS } from '../ingress/soap/envelope.js'
-import { withXmlDocument } from '../validation/xsd-validator.js'
+import { childElements, withXmlDocument } from '../validation/xsd-validator.js'
 
 export const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd'
 export const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd'

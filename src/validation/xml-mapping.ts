@@ -5,10 +5,11 @@
  * (a repeated `<blinker>` becomes the `blinkers` array of the REST body, so SOAP handlers can
  * return the same object the REST service returns).
  *
- * xmlToModel expects an element that already passed the XSD: it does not re-check types.
+ * xmlToModel expects an element that already passed the XSD: it does not re-check types. It reads
+ * the scanned tree of the same text (xml-scan.ts), not the libxml2 document, which is slow to walk.
  */
-import { XmlElement } from 'libxml2-wasm'
 import { FIELD_ORDER } from '../domain/model.js'
+import type { ScannedElement } from './xml-scan.js'
 import { XML_NS } from './xsd-validator.js'
 
 interface FieldSpec {
@@ -78,15 +79,6 @@ export const isXmlShape = (name: string): name is XmlShape => Object.hasOwn(SHAP
 /** Element names of a shape, in order (tests pin them to the XSD sequences). */
 export const xmlShapeFields = (shape: XmlShape): string[] => SHAPES[shape].map((f) => f.name)
 
-/** The element children of an element, in document order (text, comments and PIs skipped). */
-export function childElements(element: XmlElement): XmlElement[] {
-  const out: XmlElement[] = []
-  for (let node = element.firstChild; node; node = node.next) {
-    if (node instanceof XmlElement) out.push(node)
-  }
-  return out
-}
-
 function leafValue(spec: FieldSpec, text: string): string | number {
   if (spec.value === 'integer') return Number(text.trim())
   return spec.value === 'collapse' ? text.trim() : text
@@ -96,17 +88,17 @@ function leafValue(spec: FieldSpec, text: string): string | number {
  * The model object of a validated element: JSON field names, integers as numbers, optional
  * fields absent when absent, repeated elements as arrays (empty when none).
  */
-export function xmlToModel<T = Record<string, unknown>>(element: XmlElement, shape: XmlShape): T {
+export function xmlToModel<T = Record<string, unknown>>(element: ScannedElement, shape: XmlShape): T {
   const specs = BY_NAME.get(shape) as Map<string, FieldSpec>
   const out: Record<string, unknown> = {}
   for (const spec of specs.values()) if (spec.repeatedAs) out[spec.repeatedAs] = []
-  for (const child of childElements(element)) {
+  for (const child of element.children) {
     const spec = specs.get(child.name)
     if (!spec || child.namespaceUri !== XML_NS) {
       // Only reachable if the XSD and this table drift apart: a bug, not a caller error.
       throw new Error(`xml-mapping: no field ${child.namespaceUri}:${child.name} in shape ${shape}`)
     }
-    const value = spec.shape ? xmlToModel(child, spec.shape) : leafValue(spec, child.content)
+    const value = spec.shape ? xmlToModel(child, spec.shape) : leafValue(spec, child.text)
     if (spec.repeatedAs) (out[spec.repeatedAs] as unknown[]).push(value)
     else out[spec.name] = value
   }

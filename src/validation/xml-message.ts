@@ -4,11 +4,12 @@
  * cross-field rules the XSD cannot express). A fixture gets the same verdict in either syntax
  * (tests/validation/parity.test.ts).
  */
-import type { XmlDocument, XmlElement } from 'libxml2-wasm'
+import type { XmlDocument } from 'libxml2-wasm'
 import type { Blinker, Feedback } from '../domain/model.js'
 import type { FieldError } from '../errors.js'
 import { validateMessage, type MessageType } from './validate-message.js'
-import { childElements, xmlToModel } from './xml-mapping.js'
+import { xmlToModel } from './xml-mapping.js'
+import { scanXml, type ScannedElement } from './xml-scan.js'
 import { withXmlDocument, XML_NS, xsdErrors } from './xsd-validator.js'
 
 export interface XmlMessageResult<T> {
@@ -22,18 +23,17 @@ export interface XmlMessageResult<T> {
  * The element a model path such as `/finding/sourceKbo` names, to give a checksum error the line
  * an XML author needs. Undefined when the path names nothing present (e.g. a missing field).
  */
-function elementAt(root: XmlElement, path: string | undefined): XmlElement | undefined {
+function elementAt(root: ScannedElement, path: string | undefined): ScannedElement | undefined {
   if (!path) return undefined
-  let current: XmlElement | undefined = root
+  let current: ScannedElement | undefined = root
   for (const step of path.split('/').filter((s) => s !== '')) {
-    current = current && childElements(current).find((c) => c.name === step)
+    current = current && current.children.find((c) => c.name === step)
     if (!current) return undefined
   }
   return current
 }
 
-function judge<T>(type: MessageType, doc: XmlDocument): XmlMessageResult<T> {
-  const root = doc.root
+function judge<T>(type: MessageType, doc: XmlDocument, root: ScannedElement): XmlMessageResult<T> {
   if (root.name !== type || root.namespaceUri !== XML_NS) {
     const found = root.namespaceUri ? `{${root.namespaceUri}}${root.name}` : root.name
     return { errors: [{ line: root.line, message: `root element must be ${type} in namespace ${XML_NS}, found ${found}` }] }
@@ -56,7 +56,8 @@ export function readXmlMessage(type: 'blinker', xml: string): XmlMessageResult<B
 export function readXmlMessage(type: 'feedback', xml: string): XmlMessageResult<Feedback>
 export function readXmlMessage(type: MessageType, xml: string): XmlMessageResult<Blinker | Feedback>
 export function readXmlMessage(type: MessageType, xml: string): XmlMessageResult<Blinker | Feedback> {
-  return withXmlDocument(xml, (doc) => judge<Blinker | Feedback>(type, doc))
+  // libxml2 parses and validates; the mapping reads the scanned tree of the text it accepted.
+  return withXmlDocument(xml, (doc) => judge<Blinker | Feedback>(type, doc, scanXml(xml).root))
 }
 
 /**

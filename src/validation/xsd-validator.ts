@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ParseOption, XmlDocument, XmlParseError, XmlValidateError, XsdValidator, type ErrorDetail, type XmlElement } from 'libxml2-wasm'
+import { ParseOption, XmlDocument, XmlElement, XmlParseError, XmlValidateError, XsdValidator, type ErrorDetail } from 'libxml2-wasm'
 import { GatewayError, type FieldError } from '../errors.js'
 import { SCHEMAS_DIR } from '../paths.js'
 import { assertXmlSafe, type XmlSafetyLimits } from './xml-safety.js'
@@ -84,4 +84,13 @@ export function xsdErrors(node: XmlDocument | XmlElement): FieldError[] {
     }
     throw err
   }
+}
+
+/** The element children of a libxml2 element, in document order (text, comments and PIs skipped). */
+export function childElements(element: XmlElement): XmlElement[] {
+  const out: XmlElement[] = []
+  for (let node = element.firstChild; node; node = node.next) {
+    if (node instanceof XmlElement) out.push(node)
+  }
+  return out
 }

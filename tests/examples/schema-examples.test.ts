@@ -6,9 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import { SOAP_OPERATIONS } from '../../src/ingress/soap/operations.js'
-import { childElements } from '../../src/validation/xml-mapping.js'
 import { schemaValidator, toFieldErrors } from '../../src/validation/json-schemas.js'
-import { withXmlDocument, xsdErrors } from '../../src/validation/xsd-validator.js'
+import { childElements, withXmlDocument, xsdErrors } from '../../src/validation/xsd-validator.js'
 import { startGateway } from '../helpers/gateway.js'
 
 const DIR = 'schemas/examples'

@@ -7,8 +7,9 @@ import type { XmlDocument, XmlElement } from 'libxml2-wasm'
 import type { FieldError } from '../../src/errors.js'
 import { SOAP11_NS } from '../../src/ingress/soap/envelope.js'
 import type { XmlShape } from '../../src/validation/xml-mapping.js'
-import { childElements, xmlToModel } from '../../src/validation/xml-mapping.js'
-import { withXmlDocument, XML_NS, xsdErrors } from '../../src/validation/xsd-validator.js'
+import { xmlToModel } from '../../src/validation/xml-mapping.js'
+import { scanXml, type ScannedElement } from '../../src/validation/xml-scan.js'
+import { childElements, withXmlDocument, XML_NS, xsdErrors } from '../../src/validation/xsd-validator.js'
 
 export const GW_NS = XML_NS
 
@@ -47,34 +48,37 @@ export interface ReadFault {
   detailXsdErrors: FieldError[]
 }
 
-function bodyChild(xml: string, doc: XmlDocument): XmlElement {
+/** The Body's child, as libxml2's node (for the XSD) and as the scanned tree (for the mapping). */
+function bodyChild(xml: string, doc: XmlDocument): { node: XmlElement; element: ScannedElement } {
   const root = doc.root
   if (root.name !== 'Envelope' || root.namespaceUri !== SOAP11_NS) throw new Error(`not a SOAP 1.1 envelope: ${xml.slice(0, 200)}`)
   const body = childElements(root).find((e) => e.name === 'Body')
-  const child = body && childElements(body)[0]
-  if (!child) throw new Error('empty soap:Body')
-  return child
+  const node = body && childElements(body)[0]
+  const element = scanXml(xml).root.children.find((e) => e.name === 'Body')?.children[0]
+  if (!node || !element) throw new Error('empty soap:Body')
+  return { node, element }
 }
 
 /** Reads a Fault envelope; throws when the text is not one. */
 export function readFault(xml: string): ReadFault {
   return withXmlDocument(xml, (doc) => {
-    const fault = bodyChild(xml, doc)
+    const { node, element: fault } = bodyChild(xml, doc)
     if (fault.name !== 'Fault') throw new Error(`not a Fault: ${xml.slice(0, 300)}`)
-    const parts = childElements(fault)
-    const text = (name: string) => parts.find((p) => p.name === name)?.content ?? ''
-    const detail = parts.find((p) => p.name === 'detail')
-    const gatewayError = detail && childElements(detail)[0]
-    if (!gatewayError) throw new Error('Fault without detail')
+    const parts = fault.children
+    const text = (name: string) => parts.find((p) => p.name === name)?.text ?? ''
+    const gatewayError = parts.find((p) => p.name === 'detail')?.children[0]
+    const detailNode = childElements(node).find((p) => p.name === 'detail')
+    const gatewayErrorNode = detailNode && childElements(detailNode)[0]
+    if (!gatewayError || !gatewayErrorNode) throw new Error('Fault without detail')
     const model = xmlToModel<{ code: string; message: string; errors: FieldError[] }>(gatewayError, 'gatewayError')
-    return { faultcode: text('faultcode'), faultstring: text('faultstring'), ...model, detailXsdErrors: xsdErrors(gatewayError) }
+    return { faultcode: text('faultcode'), faultstring: text('faultstring'), ...model, detailXsdErrors: xsdErrors(gatewayErrorNode) }
   })
 }
 
 /** Reads an `<Operation>Response` envelope: its element name, XSD problems and mapped value. */
 export function readResponse<T>(xml: string): { name: string; namespace: string; xsdErrors: FieldError[]; value: T } {
   return withXmlDocument(xml, (doc) => {
-    const element = bodyChild(xml, doc)
-    return { name: element.name, namespace: element.namespaceUri, xsdErrors: xsdErrors(element), value: xmlToModel<T>(element, element.name as XmlShape) }
+    const { node, element } = bodyChild(xml, doc)
+    return { name: element.name, namespace: element.namespaceUri, xsdErrors: xsdErrors(node), value: xmlToModel<T>(element, element.name as XmlShape) }
   })
 }

@@ -97,6 +97,18 @@ t.test('SOAP adapter', async (t) => {
     t.match(readFault(empty.body), { code: 'GW_ERR_SOAP_ENVELOPE', faultstring: /Empty body/ }, 'empty body')
   })
 
+  t.test('a processing instruction anywhere in the envelope: 400 Fault GW_ERR_SOAP_ENVELOPE with its line', async (t) => {
+    // SOAP 1.1 section 3 forbids them; before this check, a PI between two fields was XSD-valid
+    // and everything after it went missing from the mapped request.
+    const withPi = envelope(GET_BLINKERS.replace('</gw:cpasKbo>', '</gw:cpasKbo><?note after the KBO?>'))
+    const res = await soapPost(app, { token: ALPHA, body: withPi })
+    t.equal(res.statusCode, 400)
+    const line = withPi.slice(0, withPi.indexOf('<?note')).split('\n').length
+    t.match(readFault(res.body), { code: 'GW_ERR_SOAP_ENVELOPE', faultstring: /processing instructions/, errors: [{ line }] })
+    const declared = await soapPost(app, { token: ALPHA, body: envelope(GET_BLINKERS) })
+    t.notMatch(declared.body, /processing instruction/, 'the XML declaration is not a processing instruction')
+  })
+
   t.test('unknown operation element and wrong SOAPAction: 400 Fault GW_ERR_SOAP_ACTION', async (t) => {
     const unknown = await soapPost(app, { token: ALPHA, body: envelope('<gw:DeleteEverythingRequest/>') })
     t.equal(unknown.statusCode, 400)

@@ -82,4 +82,12 @@ t.test('the documented differences between the syntaxes (manifest `about`)', asy
   t.same(trimmed.errors, [], 'XML: whitespace around integers and instants collapses')
   t.same(trimmed.value, json, 'and is trimmed away in the model')
   t.not(validateMessage('feedback', { ...json, sentAt: ` ${String(json.sentAt)}` }).length, 0, 'JSON: the same whitespace is an error')
+
+  // A standalone document may hold comments, PIs and CDATA between and inside fields (SOAP may
+  // not hold PIs: tests/ingress/soap.test.ts); the model is the same.
+  const decorated = xml
+    .replace('<blinkerId>', '<?editor note?><!-- the blinker --><blinkerId>')
+    .replace(/<cpasKbo>(\d{4})/, '<cpasKbo><![CDATA[$1]]><?x?>')
+  t.not(decorated, xml)
+  t.same(readXmlMessage('feedback', decorated), { errors: [], value: json }, 'XML: PIs, comments and CDATA leave the model unchanged')
 })

@@ -1,13 +1,14 @@
 /**
  * SOAP 1.1 envelopes in and out. Reading one is the front half of the SOAP pipeline, in this
- * order: safety gate and parse (xsd-validator) → a SOAP 1.1 Envelope with a Body holding exactly
- * one element → a known `<Operation>Request` of urn:blinker-gateway:v1 → the SOAPAction header,
+ * order: safety gate and parse (xsd-validator) → no processing instruction → a SOAP 1.1 Envelope
+ * with a Body holding exactly one element → a known `<Operation>Request` of urn:blinker-gateway:v1 → the SOAPAction header,
  * when sent, names the same operation → the element is valid against the XSD → mapped to the
  * model. The document is disposed before the operation runs.
  */
-import type { XmlElement } from 'libxml2-wasm'
+import { XmlElement, XmlXPath } from 'libxml2-wasm'
 import { GatewayError } from '../../errors.js'
-import { childElements, modelToXml, xmlToModel } from '../../validation/xml-mapping.js'
+import { modelToXml, xmlToModel } from '../../validation/xml-mapping.js'
+import { scanXml, type ScannedElement } from '../../validation/xml-scan.js'
 import { withXmlDocument, XML_NS, xsdErrors } from '../../validation/xsd-validator.js'
 import { isSoapOperationName, SOAP_ACTION_PREFIX, type SoapOperationName, type SoapOperationTypes } from './operations.js'
 
@@ -19,7 +20,7 @@ export interface SoapCall<N extends SoapOperationName = SoapOperationName> {
   input: SoapOperationTypes[N]['input']
 }
 
-const qualified = (el: XmlElement): string => (el.namespaceUri ? `{${el.namespaceUri}}${el.name}` : el.name)
+const qualified = (el: ScannedElement): string => (el.namespaceUri ? `{${el.namespaceUri}}${el.name}` : el.name)
 
 function envelopeError(detail: string, line?: number): GatewayError {
   return new GatewayError('GW_ERR_SOAP_ENVELOPE', detail, line === undefined ? undefined : [{ line, message: detail }])
@@ -36,14 +37,15 @@ export function soapActionValue(header: string | string[] | undefined): string |
   return value === '' ? undefined : value
 }
 
-function bodyOperation(envelope: XmlElement): XmlElement {
+/** The operation element of the Body, and the Body's position among the Envelope's children. */
+function bodyOperation(envelope: ScannedElement): { element: ScannedElement; bodyIndex: number } {
   if (envelope.name !== 'Envelope' || envelope.namespaceUri !== SOAP11_NS) {
     if (envelope.namespaceUri === SOAP12_NS) {
       throw envelopeError(`SOAP 1.2 envelope; this endpoint speaks SOAP 1.1 (namespace ${SOAP11_NS}, Content-Type text/xml)`, envelope.line)
     }
     throw envelopeError(`Root element must be {${SOAP11_NS}}Envelope, found ${qualified(envelope)}`, envelope.line)
   }
-  const parts = childElements(envelope)
+  const parts = envelope.children
   const bodyIndex = parts.findIndex((p) => p.name === 'Body' && p.namespaceUri === SOAP11_NS)
   const body = parts[bodyIndex]
   // SOAP 1.1 section 4: an optional Header first, then the Body, nothing else.
@@ -51,17 +53,24 @@ function bodyOperation(envelope: XmlElement): XmlElement {
   if (!body || !allowedBefore || parts.length !== bodyIndex + 1) {
     throw envelopeError('Envelope must hold an optional soap:Header, then one soap:Body, and nothing else', envelope.line)
   }
-  const calls = childElements(body)
+  const calls = body.children
   if (calls.length !== 1 || !calls[0]) {
     throw envelopeError(`soap:Body must hold exactly one operation element, found ${calls.length}`, body.line)
   }
-  return calls[0]
+  return { element: calls[0], bodyIndex }
 }
+
+// libxml2's own node of the operation element, for the XSD, by the Body's position (Header or not):
+// one compiled XPath costs a third of walking sibling by sibling through libxml2-wasm's accessors.
+const OPERATION_NODE = [XmlXPath.compile('/*/*[1]/*[1]'), XmlXPath.compile('/*/*[2]/*[1]')] as const
 
 /** Reads and checks a SOAP request; throws GatewayError at the first stage that refuses it. */
 export function readSoapRequest(xml: string, soapAction: string | string[] | undefined): SoapCall {
   return withXmlDocument(xml, (doc) => {
-    const element = bodyOperation(doc.root)
+    // libxml2 has accepted the text; its scanned tree is read instead of the document's nodes.
+    const { root, firstPiLine } = scanXml(xml)
+    if (firstPiLine !== undefined) throw envelopeError('A SOAP message must not contain processing instructions (SOAP 1.1 section 3)', firstPiLine)
+    const { element, bodyIndex } = bodyOperation(root)
     const name = element.name.endsWith('Request') ? element.name.slice(0, -'Request'.length) : ''
     if (element.namespaceUri !== XML_NS || !isSoapOperationName(name)) {
       throw new GatewayError('GW_ERR_SOAP_ACTION', `Unknown operation element ${qualified(element)}; expected one of the <Operation>Request elements of ${XML_NS}`, [
@@ -72,7 +81,9 @@ export function readSoapRequest(xml: string, soapAction: string | string[] | und
     if (action !== undefined && action !== `${SOAP_ACTION_PREFIX}${name}`) {
       throw new GatewayError('GW_ERR_SOAP_ACTION', `SOAPAction "${action.slice(0, 200)}" does not match the body's ${element.name}; expected "${SOAP_ACTION_PREFIX}${name}"`)
     }
-    const errors = xsdErrors(element)
+    const node = doc.get(OPERATION_NODE[bodyIndex] as XmlXPath)
+    if (!(node instanceof XmlElement)) throw new Error('xml-scan and libxml2 disagree on the Body') // a bug, not a caller error
+    const errors = xsdErrors(node)
     if (errors.length > 0) throw new GatewayError('GW_ERR_VALIDATION', `${element.name} does not match the XSD`, errors)
     return { operation: name, input: xmlToModel(element, `${name}Request`) }
   })
