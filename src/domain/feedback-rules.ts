@@ -16,7 +16,7 @@
  *   GW_ERR_FORBIDDEN_CPAS if it is not (the caller has no business with that blinker; the answer
  *   does not say whose it is).
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { GatewayError, type ErrorCode, type FieldError } from '../errors.js'
 import type { Party } from '../parties/parties.js'
 import { feedbackCode, type FeedbackCode } from './feedback-codes.js'
@@ -43,7 +43,7 @@ export function canonicalFeedback(f: Feedback): Feedback {
   return out as unknown as Feedback
 }
 
-export const feedbackDigest = (canonicalJson: string): string => createHash('sha256').update(canonicalJson, 'utf8').digest('hex')
+export const feedbackDigest = (canonicalJson: string): string => hash('sha256', canonicalJson)
 
 /** The catalogue entry of a feedback whose stateless rules pass, or the first violation. */
 export function checkFeedback(f: Feedback, caller: Party, basePath = ''): { entry: FeedbackCode } | { violation: RuleViolation } {

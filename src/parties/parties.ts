@@ -3,7 +3,7 @@
  * held as SHA-256 hashes. Without PARTIES_FILE the fixed demo parties are used (and a warning is
  * logged by the caller), so the quick start and the guides work with known tokens.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { ENVIRONMENTS, type EnvName } from '../config.js'
 import { schemaValidator, toFieldErrors } from '../validation/json-schemas.js'
@@ -53,7 +53,7 @@ interface PartiesFile {
   }
 }
 
-export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
+export const hashToken = (token: string): string => hash('sha256', token)
 
 /** `AB:CD:…` (openssl, node's fingerprint256) or hex in any case → lower-case hex without colons. */
 export const normalizeFingerprint = (fingerprint: string): string => fingerprint.replaceAll(':', '').toLowerCase()

@@ -217,3 +217,26 @@ t.test('a failed write is logged with the lost entries and does not stop later w
   t.equal(report.head, entryHash(entryHash(GENESIS, entry), { ...entry, party: 'beta' }))
   await t.rejects(appendChained(redis, stream, [entry], 'f'.repeat(64), 1), /head kept moving/, 'a head that never matches gives up')
 })
+
+t.test('entries travel to Redis as their canonical JSON: any character comes back as hashed', async (t) => {
+  const prefix = `t${randomBytes(5).toString('hex')}`
+  t.teardown(() => deleteKeys(prefix))
+  const redis = commandConnection(testRedisUrl())
+  t.teardown(() => redis.quit())
+  await waitReady(redis)
+  const stream = keys.audit(`${prefix}:acceptance:`)
+  const odd = 'quote " backslash \\ newline \n tab \t control \u0001 é 😀 \u2028 {"json":[1]} '
+  const entries = [0, 1, 2].map((i) => Object.fromEntries(AUDIT_FIELDS.map((f) => [f, f === 'requestId' ? `${odd}${i}` : f === 'count' ? '' : `${f}-${i}`])) as AuditEntry)
+  const head = await appendChained(redis, stream, entries, GENESIS)
+  const rows = await redis.xrange(stream, '-', '+')
+  t.equal(rows.length, 3)
+  rows.forEach(([, flat], i) => {
+    const fields: Record<string, string> = {}
+    for (let k = 0; k < flat.length; k += 2) fields[flat[k] as string] = flat[k + 1] as string
+    t.same(Object.keys(fields), [...AUDIT_FIELDS, 'prev', 'hash'], 'fields in canonical order, then prev and hash')
+    t.equal(fields.requestId, `${odd}${i}`)
+    t.equal(fields.count, '', 'an empty value stays an empty value')
+  })
+  const report = await verifyAuditChain(redis, stream)
+  t.same({ entries: report.entries, head: report.head, broken: report.broken }, { entries: 3, head, broken: undefined })
+})
