@@ -86,7 +86,11 @@ export function xsdErrors(node: XmlDocument | XmlElement): FieldError[] {
   }
 }
 
-/** The element children of a libxml2 element, in document order (text, comments and PIs skipped). */
+/**
+ * The element children of a libxml2 element, in document order (text and comments skipped). It
+ * stops at a processing instruction: libxml2-wasm's PI nodes have no `next`. Only SOAP envelopes
+ * are walked this way, after readSoapRequest has refused any PI in them.
+ */
 export function childElements(element: XmlElement): XmlElement[] {
   const out: XmlElement[] = []
   for (let node = element.firstChild; node; node = node.next) {

@@ -1,9 +1,10 @@
 /**
  * SOAP 1.1 envelopes in and out. Reading one is the front half of the SOAP pipeline, in this
  * order: safety gate and parse (xsd-validator) → no processing instruction → a SOAP 1.1 Envelope
- * with a Body holding exactly one element → a known `<Operation>Request` of urn:blinker-gateway:v1 → the SOAPAction header,
- * when sent, names the same operation → the element is valid against the XSD → mapped to the
- * model. The document is disposed before the operation runs.
+ * with a Body holding exactly one element → a known `<Operation>Request` of
+ * urn:blinker-gateway:v1 → the SOAPAction header, when sent, names the same operation → the
+ * element is valid against the XSD → mapped to the model. The document is disposed before the
+ * operation runs.
  */
 import { XmlElement, XmlXPath } from 'libxml2-wasm'
 import { GatewayError } from '../../errors.js'
