@@ -14,6 +14,7 @@ import { schemasRoutes } from './ingress/public/schemas-routes.js'
 import { validateRoute } from './ingress/public/validate-route.js'
 import { notFoundHandler, problemErrorHandler } from './ingress/rest/problem-handler.js'
 import { installMetrics } from './observability/metrics.js'
+import { lazyChildLogger } from './observability/lazy-child-logger.js'
 import { installRequestLog } from './observability/request-log.js'
 import { installOpenApi } from './docs/openapi.js'
 import type { PartyDirectory } from './parties/parties.js'
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDeps, logger: AppLogger = false): Promis
     return503OnClosing: true,
     // One line per request instead of Fastify's two: observability/request-log.ts.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Bad percent-encoding and over-long path parameters: problem+json, not Fastify's own JSON.
     frameworkErrors: frameworkErrorHandler,
