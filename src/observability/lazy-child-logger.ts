@@ -11,7 +11,10 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const
 
 type WithLevelCheck = FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean }
 
-export function lazyChildLogger(parent: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger {
+/** A request's logger: Fastify's logger interface, and pino's isLevelEnabled (true without pino). */
+export type LazyLogger = FastifyBaseLogger & { isLevelEnabled(level: string): boolean }
+
+export function lazyChildLogger(parent: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): LazyLogger {
   let child: WithLevelCheck | undefined
   const real = (): WithLevelCheck => (child ??= parent.child(bindings, opts) as WithLevelCheck)
   // Until the child exists its level is the parent's (a child only differs once told to).
@@ -26,7 +29,7 @@ export function lazyChildLogger(parent: FastifyBaseLogger, bindings: Bindings, o
     isLevelEnabled: enabled,
     silent: (() => undefined) as LogFn,
     child: (b: Bindings, o?: ChildLoggerOptions) => real().child(b, o),
-  } as WithLevelCheck
+  } as LazyLogger
   for (const level of LEVELS) {
     lazy[level] = ((...args: Parameters<LogFn>) => {
       if (enabled(level)) real()[level](...args)
