@@ -13,10 +13,10 @@ export interface LuaScript {
   lua: string
 }
 
-type Runner = (...args: (string | number | Buffer)[]) => Promise<unknown>
+type Runner = (...args: (string | number)[]) => Promise<unknown>
 
 /** Runs a script, defining it on this connection the first time. */
-export async function runScript<T>(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number | Buffer)[]): Promise<T> {
+export async function runScript<T>(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<T> {
   const target = redis as unknown as Record<string, Runner | undefined>
   if (typeof target[script.name] !== 'function') redis.defineCommand(script.name, script.numberOfKeys === null ? { lua: script.lua } : { numberOfKeys: script.numberOfKeys, lua: script.lua })
   const run = target[script.name] as Runner

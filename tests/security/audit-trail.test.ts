@@ -9,7 +9,7 @@ import { Writable } from 'node:stream'
 import t from 'tap'
 import { main } from '../../src/cli/main.js'
 import { runAudit } from '../../src/cli/audit.js'
-import { AUDIT_FIELDS, appendChained, entryHash, GENESIS, packStrings, verifyAuditChain, type AuditEntry } from '../../src/security/audit-chain.js'
+import { AUDIT_FIELDS, appendChained, entryHash, GENESIS, verifyAuditChain, type AuditEntry } from '../../src/security/audit-chain.js'
 import { auditWriter, AuditWriter } from '../../src/security/audit-trail.js'
 import { keys } from '../../src/store/keys.js'
 import { commandConnection, waitReady } from '../../src/store/redis-client.js'
@@ -239,16 +239,4 @@ t.test('entries travel to Redis as their canonical JSON: any character comes bac
   })
   const report = await verifyAuditChain(redis, stream)
   t.same({ entries: report.entries, head: report.head, broken: report.broken }, { entries: 3, head, broken: undefined })
-})
-
-t.test('packStrings: what Redis unpacks is what was packed, at every MessagePack string width', async (t) => {
-  const redis = commandConnection(testRedisUrl())
-  t.teardown(() => redis.quit())
-  await waitReady(redis)
-  // fixstr up to 31 bytes, str8 to 255, str16 to 65 535, str32 beyond; 'é' is two bytes.
-  const strings = ['', 'a', 'x'.repeat(31), 'x'.repeat(32), 'é'.repeat(127) + 'x', 'x'.repeat(255), 'x'.repeat(256), 'y'.repeat(65_535), 'z'.repeat(65_536), '😀 "\\ \n']
-  const packed = packStrings(strings)
-  t.equal(packed.length, [1, 2, 32, 34, 257, 257, 259, 65_538, 65_541].reduce((a, b) => a + b, 0) + 1 + Buffer.byteLength(strings[9] as string))
-  const back = (await redis.eval('return {cmsgpack.unpack(ARGV[1])}', 0, packed)) as string[]
-  t.same(back, strings)
 })
