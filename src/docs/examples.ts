@@ -23,10 +23,8 @@ export const EXAMPLE_BLINKER: Blinker = {
   detectedAt: '2026-02-10T08:30:00+01:00',
 }
 
-const blinker = EXAMPLE_BLINKER
-
 const publishedBlinker = {
-  ...blinker,
+  ...EXAMPLE_BLINKER,
   status: 'FEEDBACK_RECEIVED',
   publishedAt: '2026-02-10T09:00:00.000Z',
   history: [
@@ -47,7 +45,7 @@ const feedback = {
 const receipt = { messageId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', receivedAt: '2026-02-12T08:00:03.000Z', status: 'RECEIVED' }
 
 export const EXAMPLES = {
-  blinkerBatch: { schema: 'blinker-batch.schema.json', value: { blinkers: [blinker] } },
+  blinkerBatch: { schema: 'blinker-batch.schema.json', value: { blinkers: [EXAMPLE_BLINKER] } },
   publishResult: {
     schema: 'publish-result.schema.json',
     value: { accepted: 1, duplicates: 0, rejected: [{ index: 1, errors: [{ path: '/cpasKbo', message: 'must be a valid enterprise number (10 digits, mod-97 check)', code: 'GW_ERR_VALIDATION' }] }] },
@@ -55,7 +53,7 @@ export const EXAMPLES = {
   publishedBlinker: { schema: 'published-blinker.schema.json', value: publishedBlinker },
   blinkerPage: {
     schema: 'blinker-page.schema.json',
-    value: { blinkers: [{ ...blinker, status: 'DELIVERED', publishedAt: '2026-02-10T09:00:00.000Z' }], next: 'MTc3MDcxNDAwMDAwMC0w' },
+    value: { blinkers: [{ ...EXAMPLE_BLINKER, status: 'DELIVERED', publishedAt: '2026-02-10T09:00:00.000Z' }], next: 'MTc3MDcxNDAwMDAwMC0w' },
   },
   resolveRequest: { schema: 'resolve-request.schema.json', value: { reason: 'FORM_D_RECEIVED' } },
   feedback: { schema: 'feedback.schema.json', value: feedback },

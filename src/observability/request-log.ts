@@ -5,6 +5,7 @@
  * cpasKbo, kbo). Never a query value (a cursor or anything a client put there), never a header,
  * never a body beyond those ids — so no NISS and no token can reach the log from here.
  */
+import type { LazyLogger } from './lazy-child-logger.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 const ID_FIELDS = ['blinkerId', 'messageId', 'cpasKbo', 'kbo', 'queue', 'jobId'] as const
@@ -48,10 +49,8 @@ export function requestLogFields(request: FastifyRequest, statusCode: number, el
 /** Adds the onResponse hook that writes the line (warn for 5xx, info otherwise). */
 export function installRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
-    // At LOG_LEVEL=warn a 2xx writes nothing: do not build its fields either. (Fastify's logger
-    // without pino, as in tests built with logger: false, has no isLevelEnabled.)
-    const log = request.log as typeof request.log & { isLevelEnabled?: (level: string) => boolean }
-    if (reply.statusCode < 500 && log.isLevelEnabled?.('info') === false) return
+    // At LOG_LEVEL=warn a 2xx writes nothing: do not build its fields either.
+    if (reply.statusCode < 500 && !(request.log as LazyLogger).isLevelEnabled('info')) return
     const fields = requestLogFields(request, reply.statusCode, reply.elapsedTime)
     if (reply.statusCode >= 500) request.log.warn(fields, 'request')
     else request.log.info(fields, 'request')

@@ -31,7 +31,8 @@ export interface PublishStats {
 export const periodOf = (b: Pick<Blinker, 'form'>): string => b.form.periodStart.slice(0, 4)
 
 export function publishStats(b: Blinker): PublishStats {
-  return { period: periodOf(b), regime: b.regime, kbo: b.cpasKbo, member: `1${b.beneficiary.niss}`, month: `${b.form.periodStart.slice(0, 7)}|${b.regime}`, feedbackStat: `${periodOf(b)}|${b.regime}|${b.flow}` }
+  const period = periodOf(b)
+  return { period, regime: b.regime, kbo: b.cpasKbo, member: `1${b.beneficiary.niss}`, month: `${b.form.periodStart.slice(0, 7)}|${b.regime}`, feedbackStat: `${period}|${b.regime}|${b.flow}` }
 }
 
 /**

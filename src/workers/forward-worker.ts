@@ -145,7 +145,10 @@ export async function startForwardWorker(envCtx: EnvContext, redisUrl: string, l
   })
   worker.on('failed', (job, err) => {
     if (job && isBatch(job as AnyForwardJob)) {
-      // Only a stalled batch gets here (the processor splits the others): split it and drop it.
+      // 'failed' comes for every failed attempt; BullMQ retries those. A batch fails for good here
+      // only when it stalled past the limit (the processor splits one on its last attempt itself):
+      // split it and drop it.
+      if (err.message !== STALL_LIMIT_REASON) return
       const batch = job as Job<ForwardBatchData>
       splitAll(envCtx, redis, queue, batch.data.messageIds)
         .then(() => batch.remove())
