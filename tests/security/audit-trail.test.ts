@@ -3,13 +3,13 @@
  * who / what / ids / result and nothing personal; `blinker-gateway audit verify` checks the chain
  * and names the first entry that was altered or removed; concurrent instances keep one chain.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { pino } from 'pino'
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { main } from '../../src/cli/main.js'
 import { runAudit } from '../../src/cli/audit.js'
-import { AUDIT_FIELDS, appendChained, entryHash, GENESIS, verifyAuditChain, type AuditEntry } from '../../src/security/audit-chain.js'
+import { AUDIT_FIELDS, appendChained, canonicalForm, entryHash, GENESIS, readAuditEntry, STORED_FIELDS, verifyAuditChain, type AuditEntry } from '../../src/security/audit-chain.js'
 import { auditWriter, AuditWriter } from '../../src/security/audit-trail.js'
 import { keys } from '../../src/store/keys.js'
 import { commandConnection, waitReady } from '../../src/store/redis-client.js'
@@ -18,18 +18,28 @@ import { A, feedbackFor, postFeedback, published, soapCall } from '../helpers/fe
 import { auth, deleteKeys, startGateway, type TestGateway } from '../helpers/gateway.js'
 import { testRedisUrl } from '../helpers/redis.js'
 
-type Row = Record<string, string> & { id: string }
+type Row = AuditEntry & { id: string; prev: string; hash: string; storedAs: string[] }
+
+/** A stream entry's fields (flat field list as stored); fails the test when it does not read. */
+function readEntry(id: string, flat: string[]): AuditEntry {
+  const stored = readAuditEntry(flat)
+  if (typeof stored === 'string') throw new Error(`entry ${id}: ${stored}`)
+  return stored.fields
+}
+
+/** A stream entry read back, with its chain links and its stream field names. */
+function rowOf(id: string, flat: string[]): Row {
+  const raw: Record<string, string> = {}
+  for (let i = 0; i + 1 < flat.length; i += 2) raw[flat[i] as string] = flat[i + 1] as string
+  return { id, ...readEntry(id, flat), prev: raw.prev ?? '', hash: raw.hash ?? '', storedAs: Object.keys(raw) }
+}
 
 async function trail(gw: TestGateway, env: 'acceptance' | 'production' = 'acceptance'): Promise<Row[]> {
   const ctx = gw.contexts.get(env)
   if (!ctx) throw new Error('no context')
   await auditWriter(ctx)?.drain()
   const raw = await gw.redis.xrange(keys.audit(ctx.keys), '-', '+')
-  return raw.map(([id, flat]) => {
-    const row: Row = { id }
-    for (let i = 0; i < flat.length; i += 2) row[flat[i] as string] = flat[i + 1] as string
-    return row
-  })
+  return raw.map(([id, flat]) => rowOf(id, flat))
 }
 
 function capture(): { io: { out(l: string): void; err(l: string): void }; out: string[]; err: string[] } {
@@ -87,7 +97,7 @@ t.test('state-changing calls are audited, reads and anonymous calls are not, not
   t.equal(soapFeedback?.messageId, sf.messageId.toLowerCase())
   t.equal(soapFeedback?.cpas, CPAS.alpha1)
   for (const r of rows) {
-    t.same(Object.keys(r).slice(1), [...AUDIT_FIELDS, 'prev', 'hash'], `entry ${r.id} has exactly the canonical fields`)
+    t.same(r.storedAs, [...STORED_FIELDS], `entry ${r.id} is stored as its canonical form, prev and hash`)
     t.equal(r.env, 'acceptance')
     t.match(r.at, /^\d{4}-\d\d-\d\dT/)
   }
@@ -119,13 +129,13 @@ t.test('audit verify: intact chain exits 0, an altered entry and a removed entry
   t.equal(json.production.entries, 0)
 
   // Streams cannot be edited in place: an attacker with Redis access rewrites the stream with the
-  // same ids and one value changed (entry 3 now blames another party).
+  // same ids and one value changed (entry 3 now blames another party), still in canonical form.
   const stream = keys.audit(`${gw.prefix}:acceptance:`)
   const raw = await gw.redis.xrange(stream, '-', '+')
   await gw.redis.del(stream)
   for (const [index, [id, flat]] of raw.entries()) {
     const fields = [...flat]
-    if (index === 2) fields[fields.indexOf('party') + 1] = 'inspection'
+    if (index === 2) fields[1] = canonicalForm({ ...readEntry(id, flat), party: 'inspection' })
     await gw.redis.xadd(stream, id, ...fields)
   }
   const altered = capture()
@@ -218,7 +228,7 @@ t.test('a failed write is logged with the lost entries and does not stop later w
   await t.rejects(appendChained(redis, stream, [entry], 'f'.repeat(64), 1), /head kept moving/, 'a head that never matches gives up')
 })
 
-t.test('entries travel to Redis as their canonical JSON: any character comes back as hashed', async (t) => {
+t.test('entries are stored as their canonical JSON: any character comes back as hashed', async (t) => {
   const prefix = `t${randomBytes(5).toString('hex')}`
   t.teardown(() => deleteKeys(prefix))
   const redis = commandConnection(testRedisUrl())
@@ -230,13 +240,66 @@ t.test('entries travel to Redis as their canonical JSON: any character comes bac
   const head = await appendChained(redis, stream, entries, GENESIS)
   const rows = await redis.xrange(stream, '-', '+')
   t.equal(rows.length, 3)
-  rows.forEach(([, flat], i) => {
-    const fields: Record<string, string> = {}
-    for (let k = 0; k < flat.length; k += 2) fields[flat[k] as string] = flat[k + 1] as string
-    t.same(Object.keys(fields), [...AUDIT_FIELDS, 'prev', 'hash'], 'fields in canonical order, then prev and hash')
-    t.equal(fields.requestId, `${odd}${i}`)
-    t.equal(fields.count, '', 'an empty value stays an empty value')
+  rows.forEach(([id, flat], i) => {
+    t.equal(flat[1], JSON.stringify(AUDIT_FIELDS.map((f) => [f, entries[i]?.[f]])), 'the stored entry is exactly the JSON of its [field, value] pairs')
+    const row = rowOf(id, flat)
+    t.equal(row.requestId, `${odd}${i}`)
+    t.equal(row.count, '', 'an empty value stays an empty value')
   })
   const report = await verifyAuditChain(redis, stream)
   t.same({ entries: report.entries, head: report.head, broken: report.broken }, { entries: 3, head, broken: undefined })
+})
+
+t.test('a chain begun by an earlier build (one stream field per canonical field) still verifies and goes on', async (t) => {
+  const prefix = `t${randomBytes(5).toString('hex')}`
+  t.teardown(() => deleteKeys(prefix))
+  const redis = commandConnection(testRedisUrl())
+  t.teardown(() => redis.quit())
+  await waitReady(redis)
+  const stream = keys.audit(`${prefix}:acceptance:`)
+  const entry = (party: string) => Object.fromEntries(AUDIT_FIELDS.map((f) => [f, f === 'party' ? party : f === 'count' ? '' : `${f}-v`])) as AuditEntry
+  // The earlier layout, written as that build's script wrote it.
+  const first = entryHash(GENESIS, entry('alpha'))
+  await redis.xadd(stream, '*', ...AUDIT_FIELDS.flatMap((f) => [f, entry('alpha')[f]]), 'prev', GENESIS, 'hash', first)
+  const head = await appendChained(redis, stream, [entry('beta'), entry('gamma')], undefined)
+  const rows = await redis.xrange(stream, '-', '+')
+  t.same(rows.map(([, flat]) => flat.length), [32, 6, 6], 'the old entry keeps its layout, the new ones are entry, prev, hash')
+  t.same(rows.map(([id, flat]) => rowOf(id, flat).party), ['alpha', 'beta', 'gamma'], 'both layouts read back to the same fields')
+  t.equal(rowOf(rows[1]?.[0] as string, rows[1]?.[1] as string[]).prev, first, 'the writer chained on the old entry (head read from Redis)')
+  const report = await verifyAuditChain(redis, stream)
+  t.same({ entries: report.entries, head: report.head, broken: report.broken }, { entries: 3, head, broken: undefined })
+
+  // An old-layout entry altered is caught as before.
+  await redis.del(stream)
+  for (const [index, [id, flat]] of rows.entries()) await redis.xadd(stream, id, ...(index === 0 ? flat.map((v) => (v === 'alpha' ? 'omega' : v)) : flat))
+  t.match((await verifyAuditChain(redis, stream)).broken, { position: 1, reason: /does not match the entry's content/ })
+})
+
+t.test('a stored entry that is not exactly its canonical form is refused, whatever its hash says', async (t) => {
+  const prefix = `t${randomBytes(5).toString('hex')}`
+  t.teardown(() => deleteKeys(prefix))
+  const redis = commandConnection(testRedisUrl())
+  t.teardown(() => redis.quit())
+  await waitReady(redis)
+  const stream = keys.audit(`${prefix}:acceptance:`)
+  const entry = Object.fromEntries(AUDIT_FIELDS.map((f) => [f, `${f}-v`])) as AuditEntry
+  const canonical = canonicalForm(entry)
+  t.equal(canonical, JSON.stringify(AUDIT_FIELDS.map((f) => [f, entry[f]])))
+  const variants: [string, string][] = [
+    ['spacing', JSON.stringify(AUDIT_FIELDS.map((f) => [f, entry[f]]), null, 1)],
+    ['field order', JSON.stringify([...AUDIT_FIELDS].reverse().map((f) => [f, entry[f]]))],
+    ['a field missing', JSON.stringify(AUDIT_FIELDS.slice(1).map((f) => [f, entry[f]]))],
+    ['a number value', canonical.replace('"count-v"', '3')],
+    ['not JSON', canonical.slice(0, -1)],
+    ['an object', JSON.stringify(entry)],
+  ]
+  for (const [what, text] of variants) {
+    await redis.del(stream)
+    // Hashed as stored, so only the form check can catch it.
+    await redis.xadd(stream, '*', 'entry', text, 'prev', GENESIS, 'hash', createHash('sha256').update(`${GENESIS}\n${text}`).digest('hex'))
+    t.match((await verifyAuditChain(redis, stream)).broken?.reason, /not the canonical/, what)
+  }
+  await redis.del(stream)
+  await redis.xadd(stream, '*', 'entry', canonical, 'prev', GENESIS, 'hash', entryHash(GENESIS, entry), 'party', 'x')
+  t.match((await verifyAuditChain(redis, stream)).broken?.reason, /unexpected field\(s\) party/, 'no field beside entry, prev and hash')
 })
