@@ -54,7 +54,7 @@ if last[1] then lastId = last[1][1] end
 return {deleted, kept, lastId}
 `
 
-const resetScript: LuaScript = { name: 'gwSandboxReset', numberOfKeys: null, lua: RESET_LUA }
+const resetScript: LuaScript = { numberOfKeys: null, lua: RESET_LUA }
 
 export interface ResetOutcome {
   deleted: number

@@ -64,8 +64,8 @@ d.comment = nil
 redis.call('HSET', KEYS[1], 'doc', cjson.encode(d), 'purgedAt', ARGV[2])
 return 1
 `
-const purgeBlinkerScript: LuaScript = { name: 'gwRetentionBlinker', numberOfKeys: 2, lua: PURGE_BLINKER_LUA }
-const purgeFeedbackScript: LuaScript = { name: 'gwRetentionFeedback', numberOfKeys: 1, lua: PURGE_FEEDBACK_LUA }
+const purgeBlinkerScript: LuaScript = { numberOfKeys: 2, lua: PURGE_BLINKER_LUA }
+const purgeFeedbackScript: LuaScript = { numberOfKeys: 1, lua: PURGE_FEEDBACK_LUA }
 
 const FINISHED_FEEDBACK = new Set(['FORWARDED', 'ACCEPTED', 'REFUSED'])
 

@@ -65,7 +65,7 @@ export function transitionArgs(event: LifecycleEvent, cause: string, by: string 
 
 export type TransitionResult = { outcome: 'moved' | 'noop'; previous: BlinkerStatus; status: BlinkerStatus }
 
-const transitionScript: LuaScript = { name: 'gwBlinkerTransition', numberOfKeys: 2, lua: TRANSITION_SCRIPT }
+const transitionScript: LuaScript = { numberOfKeys: 2, lua: TRANSITION_SCRIPT }
 
 /**
  * Applies a lifecycle event. Unknown blinker → 404; refused → 409 (GW_ERR_BLINKER_CLOSED when the

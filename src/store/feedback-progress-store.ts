@@ -59,9 +59,9 @@ redis.call('RPUSH', fbHist, ARGV[4])
 return {'done', outcome}
 `
 
-const forwardedScript: LuaScript = { name: 'gwFeedbackForwarded', numberOfKeys: 5, lua: FORWARDED_LUA }
-const deadScript: LuaScript = { name: 'gwFeedbackDead', numberOfKeys: 2, lua: DEAD_LUA }
-const decisionScript: LuaScript = { name: 'gwFeedbackDecision', numberOfKeys: 4, lua: DECISION_LUA }
+const forwardedScript: LuaScript = { numberOfKeys: 5, lua: FORWARDED_LUA }
+const deadScript: LuaScript = { numberOfKeys: 2, lua: DEAD_LUA }
+const decisionScript: LuaScript = { numberOfKeys: 4, lua: DECISION_LUA }
 
 const entry = (at: string, status: string, cause: string, by?: string): string => {
   const e: HistoryEntry = { at, status, cause }

@@ -73,7 +73,7 @@ return out
 const ITEM_ARGS = 10
 /** The FEEDBACK row of the lifecycle table, as the script takes it. */
 const FEEDBACK_RULE = { from: LIFECYCLE.FEEDBACK.from.join(','), to: LIFECYCLE.FEEDBACK.to, noop: LIFECYCLE.FEEDBACK.noop.join(',') }
-const submitScript: LuaScript = { name: 'gwFeedbackSubmit', numberOfKeys: null, lua: SUBMIT_LUA }
+const submitScript: LuaScript = { numberOfKeys: null, lua: SUBMIT_LUA }
 
 /** One message ready for the store: canonical, fingerprinted, its catalogue entry known. */
 export interface FeedbackToStore {

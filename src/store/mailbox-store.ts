@@ -26,7 +26,7 @@ for i = 1, #KEYS, 2 do
 end
 return out
 `
-const deliverPageScript: LuaScript = { name: 'gwDeliverPage', numberOfKeys: null, lua: DELIVER_PAGE_LUA }
+const deliverPageScript: LuaScript = { numberOfKeys: null, lua: DELIVER_PAGE_LUA }
 
 export interface MailboxEntry {
   /** Stream id: the position in the mailbox (the cursor is built from it). */

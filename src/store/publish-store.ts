@@ -57,7 +57,7 @@ if stored > 0 then redis.call('HINCRBY', KEYS[1], 'PUBLISHED', stored) end
 return out
 `
 
-const publishScript: LuaScript = { name: 'gwPublishBlinkers', numberOfKeys: null, lua: PUBLISH_LUA }
+const publishScript: LuaScript = { numberOfKeys: null, lua: PUBLISH_LUA }
 
 export interface PublishItem {
   blinkerId: string
