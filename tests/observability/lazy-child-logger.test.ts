@@ -69,3 +69,14 @@ t.test('level, child and isLevelEnabled follow the real child once it exists', a
     { level: 30, reqId: 'r-3', step: 'store', msg: 'from a grandchild' },
   ])
 })
+
+t.test('each level method writes at its own level', async (t) => {
+  const { parent, lines } = capture('trace')
+  const log = lazyChildLogger(parent, { reqId: 'r-4' }, {})
+  for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const) log[level](`at ${level}`)
+  await flush()
+  t.same(
+    lines.map((l) => `${l.level} ${l.msg}`),
+    ['60 at fatal', '50 at error', '40 at warn', '30 at info', '20 at debug', '10 at trace'],
+  )
+})
