@@ -6,10 +6,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { pino } from 'pino'
 import { Writable } from 'node:stream'
+import fc from 'fast-check'
 import t from 'tap'
 import { main } from '../../src/cli/main.js'
 import { runAudit } from '../../src/cli/audit.js'
-import { AUDIT_FIELDS, appendChained, canonicalForm, entryHash, GENESIS, readAuditEntry, STORED_FIELDS, verifyAuditChain, type AuditEntry } from '../../src/security/audit-chain.js'
+import { AUDIT_FIELDS, appendChained, canonicalForm, entryHash, GENESIS, readAuditEntry, STORED_FIELDS, verifyAuditChain, type AuditEntry, type AuditField } from '../../src/security/audit-chain.js'
 import { auditWriter, AuditWriter } from '../../src/security/audit-trail.js'
 import { keys } from '../../src/store/keys.js'
 import { commandConnection, waitReady } from '../../src/store/redis-client.js'
@@ -302,4 +303,14 @@ t.test('a stored entry that is not exactly its canonical form is refused, whatev
   await redis.del(stream)
   await redis.xadd(stream, '*', 'entry', canonical, 'prev', GENESIS, 'hash', entryHash(GENESIS, entry), 'party', 'x')
   t.match((await verifyAuditChain(redis, stream)).broken?.reason, /unexpected field\(s\) party/, 'no field beside entry, prev and hash')
+})
+
+t.test('canonicalForm is JSON.stringify of the [field, value] pairs for any values', async (t) => {
+  const value = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udc00x', '😀', '</script>'))
+  const entry = fc.record(Object.fromEntries(AUDIT_FIELDS.map((f) => [f, value])) as Record<AuditField, fc.Arbitrary<string>>, { requiredKeys: [] })
+  fc.assert(
+    fc.property(entry, (e) => canonicalForm(e) === JSON.stringify(AUDIT_FIELDS.map((f) => [f, e[f] ?? '']))),
+    { numRuns: 2000 },
+  )
+  t.pass('2000 generated entries, absent fields included')
 })
