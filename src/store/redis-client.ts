@@ -38,21 +38,3 @@ export async function waitReady(redis: Redis, timeoutMs = 5000): Promise<void> {
     })
   })
 }
-
-const corked = new WeakSet<object>()
-
-/**
- * Holds this connection's writes until the current event-loop turn ends, then sends them as one
- * write. Under load, requests read in the same turn each send a script; one syscall (and one read
- * on Redis' side) for all of them costs far less than one each. Order and replies are unchanged.
- */
-export function coalesceWrites(redis: Redis): void {
-  const stream = redis.stream as (typeof redis.stream & { cork?: () => void; uncork?: () => void }) | undefined
-  if (!stream?.cork || corked.has(stream)) return
-  corked.add(stream)
-  stream.cork()
-  setImmediate(() => {
-    corked.delete(stream)
-    stream.uncork?.()
-  })
-}

@@ -10,7 +10,6 @@
  */
 import { createHash } from 'node:crypto'
 import { Command, type Redis } from 'ioredis'
-import { coalesceWrites } from './redis-client.js'
 
 export interface LuaScript {
   /** null: variable, the caller passes the key count as the first of `keys` (batch scripts). */
@@ -45,7 +44,6 @@ const isNoScript = (err: unknown): boolean => err instanceof Error && err.messag
 
 /** Runs a script (EVALSHA; EVAL once when Redis no longer holds it). */
 export async function runScript<T>(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<T> {
-  coalesceWrites(redis)
   try {
     return (await send(redis, 'evalsha', shaOf(script), script, keys, args)) as T
   } catch (err) {
