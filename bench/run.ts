@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (about 10 minutes) and `npm run bench -- --quick` (about 1–2 minutes).
  *
- * Starts a private redis-server (AOF appendfsync everysec, as in production, noeviction), the
+ * Starts a private redis-server (AOF appendfsync everysec, as in production, noeviction; the AOF
+ * is rewritten before each measurement rather than whenever it doubles, see compactAof), the
  * gateway from dist/ as a child process (WORKERS=none, rate limit off, LOG_LEVEL=warn) and the raw
  * baselines as other children, all on that Redis; drives each scenario with the load generator in
  * yet another child process, gateway and baseline in alternate rounds (medians reported); prints
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
   const redis = new Redis(redisServer.url)
   const children: Child[] = []
   try {
+    // Rewrites run between measurements instead (compactAof in harness.ts).
+    await redis.config('SET', 'auto-aof-rewrite-percentage', '0')
     const m = await machine(redis)
     log(`machine: ${m.cores} cores ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, Redis ${m.redis}, load ${m.loadAverageAtStart.join(' ')}`)
     const profDir = resolve(ROOT, 'bench/profiles')
@@ -152,6 +155,7 @@ async function main(): Promise<void> {
       gatewayExecArgv,
       nextSeq,
       log,
+      aof: { rewrites: 0, ms: 0 },
     }
     const results: ScenarioResult[] = []
     for (const id of Object.keys(SCENARIOS) as ScenarioId[]) {
@@ -171,10 +175,11 @@ async function main(): Promise<void> {
       targetsTable(checks),
       '',
       ...results.flatMap((r) => r.notes.map((n) => `- ${r.id}: ${n}`)),
+      `- Redis AOF rewritten before each measurement, not during one: ${ctx.aof.rewrites} rewrites, ${(ctx.aof.ms / 1000).toFixed(1)} s in all`,
     ].join('\n')
     console.log(report)
     const out = arg('out') ?? resolve(ROOT, 'bench/results.json')
-    writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), machine: { ...m, loadAverageAtEnd: loadAtEnd }, settings: s, results, targets: checks, durationSeconds: (Date.now() - started) / 1000 }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`)
+    writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), machine: { ...m, loadAverageAtEnd: loadAtEnd }, settings: s, results, targets: checks, aofRewrites: ctx.aof, durationSeconds: (Date.now() - started) / 1000 }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`)
     log(`wrote ${out}; ${checks.filter((c) => !c.pass).length} target(s) failed of ${checks.length}`)
     if (flag('strict') && checks.some((c) => !c.pass)) process.exitCode = 1
   } finally {

@@ -51,6 +51,8 @@ export interface BenchContext {
   gatewayExecArgv: string[]
   /** Next free blinker sequence number for publications (unique across sides and rounds). */
   nextSeq(count: number): number
+  /** AOF rewrites run between measurements (compactAof) and the time they took. */
+  aof: { rewrites: number; ms: number }
   log(message: string): void
 }
 
@@ -74,10 +76,47 @@ export interface SideOptions {
 
 const errorsOf = (r: LoadResult) => r.errors
 
+const persistence = async (redis: Redis): Promise<string> => redis.info('persistence')
+
+/** AOF growth (bytes since the last rewrite) past which compactAof rewrites it. */
+export const AOF_COMPACT_AFTER = 256 * 1024 * 1024
+
+/**
+ * Called before every measurement: rewrites Redis' append-only file once it has grown by
+ * AOF_COMPACT_AFTER since the last rewrite, and waits until that is done. The bench's Redis has
+ * automatic rewrites off (run.ts): left on, a rewrite (a fork writing the whole data set, seconds
+ * once the rounds have stored a few hundred thousand records) fell into whichever side's window
+ * came next, nearly always the gateway's third round, which stores more per request. Rewriting
+ * here keeps the file bounded as in production and its cost out of both sides' figures; the
+ * report says how many rewrites ran and how long they took.
+ */
+export async function compactAof(ctx: BenchContext, after = AOF_COMPACT_AFTER): Promise<void> {
+  const info = await persistence(ctx.redis)
+  // A Redis without an AOF (the tests' shared one) has nothing to compact.
+  if (!/aof_enabled:1/.test(info)) return
+  const size = (field: string) => Number(new RegExp(`${field}:(\\d+)`).exec(info)?.[1] ?? 0)
+  if (size('aof_current_size') - size('aof_base_size') < after) return
+  const started = Date.now()
+  try {
+    await ctx.redis.bgrewriteaof()
+  } catch (err) {
+    // One already running (or scheduled) is waited for like ours.
+    if (!/already in progress|scheduled/i.test((err as Error).message)) throw err
+  }
+  for (;;) {
+    const state = await persistence(ctx.redis)
+    if (/aof_rewrite_in_progress:0/.test(state) && /aof_rewrite_scheduled:0/.test(state)) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  ctx.aof.rewrites++
+  ctx.aof.ms += Date.now() - started
+}
+
 /** One side of one round: full load (closed loop) then half load (open loop at half the rps). */
 export async function measureSide(ctx: BenchContext, server: Server, spec: Omit<LoadSpec, 'origin'>, opts: SideOptions = {}): Promise<SideResult> {
   const items = opts.itemsPerRequest ?? 1
   const pids = server.children.map((c) => c.process.pid)
+  await compactAof(ctx)
   const before = await usedMemory(ctx.redis)
   const cpuBefore = [totalCpuMs(pids), totalCpuMs([ctx.redisPid])]
   const full = await withPeakRss(pids, () => ctx.load({ ...spec, origin: server.origin }))
@@ -89,6 +128,7 @@ export async function measureSide(ctx: BenchContext, server: Server, spec: Omit<
   let half: { value: LoadResult; peakRss: number } | undefined
   if (!opts.noHalf && full.value.rps > 0) {
     const rate = full.value.rps / 2
+    await compactAof(ctx)
     half = await withPeakRss(pids, () => ctx.load({ ...spec, origin: server.origin, rate, durationMs: ctx.settings.durationMs, amount: undefined, ...opts.half }))
     if (half.value.errors > 0) ctx.log(`    half load: ${half.value.errors} errors, first: ${half.value.firstError}`)
   }

@@ -8,7 +8,7 @@
 import { request } from 'undici'
 import type { Child } from '../lib/processes.js'
 import { freePort, startNode, totalCpuMs, waitHttp, withPeakRss } from '../lib/processes.js'
-import { alternate, type BenchContext, type Server } from '../lib/harness.js'
+import { alternate, compactAof, type BenchContext, type Server } from '../lib/harness.js'
 import { combineRounds, type ScenarioResult, type SideResult } from '../lib/report.js'
 import { blinkerFor, type RequestSpec, type Target } from '../lib/requests.js'
 
@@ -31,6 +31,7 @@ function ask(office: Child, type: 'count' | 'reset'): Promise<OfficeState> {
 
 async function forwardRound(ctx: BenchContext, office: Child, server: Server, spec: RequestSpec, n: number): Promise<SideResult> {
   await ask(office, 'reset')
+  await compactAof(ctx)
   const pids = server.children.map((c) => c.process.pid)
   const cpuBefore = [totalCpuMs(pids), totalCpuMs([ctx.redisPid])]
   const measured = await withPeakRss(pids, async () => {

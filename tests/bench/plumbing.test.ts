@@ -14,7 +14,7 @@ import { backOfficeServer } from '../../bench/baselines/back-office.js'
 import { BASELINE_QUEUES, restBaseline } from '../../bench/baselines/rest-baseline.js'
 import { soapBaseline } from '../../bench/baselines/soap-baseline.js'
 import { workerBaseline } from '../../bench/baselines/worker-baseline.js'
-import { usedMemory, type BenchContext } from '../../bench/lib/harness.js'
+import { compactAof, usedMemory, type BenchContext } from '../../bench/lib/harness.js'
 import { runLoad } from '../../bench/lib/load-driver.js'
 import { cpuMs, freePort, loadInChild, rssBytes, startNode, waitHttp, withPeakRss } from '../../bench/lib/processes.js'
 import { evaluateTargets } from '../../bench/lib/report.js'
@@ -22,6 +22,7 @@ import type { Target } from '../../bench/lib/requests.js'
 import { drain, mailbox } from '../../bench/scenarios/mailbox.js'
 import { publish, PUBLISH_CPAS } from '../../bench/scenarios/publish.js'
 import { restSingle } from '../../bench/scenarios/rest-single.js'
+import { startPrivateRedis } from '../../src/store/redis-resolve.js'
 import { deleteKeys, startGateway, TOKENS } from '../helpers/gateway.js'
 import { testRedisUrl } from '../helpers/redis.js'
 
@@ -167,6 +168,7 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
       gatewayExecArgv: [],
       nextSeq: (n) => (seq += n) - n,
       log: (m) => logs.push(m),
+      aof: { rewrites: 0, ms: 0 },
     }
     t.ok((await usedMemory(redis)) > 0)
     const result = await restSingle(ctx)
@@ -194,4 +196,28 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
     ])
     t.equal(logs.length, 4, 'publish: gateway and baseline lines; mailbox: the drain and the round')
   })
+})
+
+t.test('compactAof: rewrites an AOF grown past the limit and waits for it; a small one or none is left alone', async (t) => {
+  const server = await startPrivateRedis({ appendfsync: 'everysec' })
+  t.teardown(() => server.stop())
+  const redis = new Redis(server.url)
+  t.teardown(() => redis.disconnect())
+  const rewrites = async () => Number(/aof_rewrites:(\d+)/.exec(await redis.info('persistence'))?.[1])
+  await redis.set('k', 'v'.repeat(1000))
+  const before = await rewrites()
+  const ctx = { redis, aof: { rewrites: 0, ms: 0 } } as unknown as BenchContext
+  await compactAof(ctx)
+  t.equal(await rewrites(), before, 'grown by less than AOF_COMPACT_AFTER: left alone')
+  await compactAof(ctx, 1)
+  await redis.set('k2', 'w'.repeat(1000))
+  await compactAof(ctx, 1)
+  t.equal(await rewrites(), before + 2, 'grown past the limit given: two rewrites ran')
+  t.match(await redis.info('persistence'), /aof_rewrite_in_progress:0/, 'and each was finished before compactAof returned')
+  t.equal(ctx.aof.rewrites, 2)
+  t.ok(ctx.aof.ms >= 0)
+
+  await redis.config('SET', 'appendonly', 'no')
+  await compactAof(ctx, 0)
+  t.equal(ctx.aof.rewrites, 2, 'no AOF: nothing done, nothing counted')
 })
