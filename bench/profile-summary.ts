@@ -17,6 +17,7 @@ interface Profile {
   startTime: number
   endTime: number
   samples?: number[]
+  timeDeltas?: number[]
 }
 
 /** Which module a script URL belongs to: `pkg:<name>`, `gw:<path>` or `node:<internal>`. */
@@ -35,30 +36,56 @@ export interface Share {
   percent: number
 }
 
-/** Shares are of the busy time: idle samples (waiting for I/O) are counted apart in idleMs. */
+/**
+ * Time per node, µs. With samples and timeDeltas (what --cpu-prof writes), each sample counts for
+ * the interval to the next one, as DevTools does: V8's samples are not evenly spaced, and counting
+ * them alone once put an ioredis function at 17 % of the busy time where its time was 4.6 %.
+ * Without them, hitCount × the mean interval.
+ */
+function timePerNode(profile: Profile): Map<number, number> {
+  const time = new Map<number, number>()
+  const { samples, timeDeltas } = profile
+  if (samples?.length && timeDeltas?.length === samples.length) {
+    for (let i = 0; i < samples.length; i++) {
+      const id = samples[i] as number
+      time.set(id, (time.get(id) ?? 0) + (timeDeltas[i + 1] ?? 0))
+    }
+    return time
+  }
+  const hits = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0) || 1
+  const perHit = (profile.endTime - profile.startTime) / hits
+  for (const n of profile.nodes) if (n.hitCount) time.set(n.id, n.hitCount * perHit)
+  return time
+}
+
+/** Shares are of the busy time: idle time (waiting for I/O) is counted apart in idleMs. */
 export function summarizeProfile(profile: Profile, top = 25): { totalMs: number; idleMs: number; byFunction: Share[]; byModule: Share[] } {
-  const all = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0) || 1
-  const idle = profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').reduce((s, n) => s + (n.hitCount ?? 0), 0)
-  const samples = all - idle || 1
+  const time = timePerNode(profile)
   const totalMs = (profile.endTime - profile.startTime) / 1000
-  const perHit = totalMs / all
+  let idle = 0
+  let busy = 0
   const fn = new Map<string, number>()
   const mod = new Map<string, number>()
   for (const n of profile.nodes) {
-    const hits = n.hitCount ?? 0
-    if (!hits || n.callFrame.functionName === '(idle)') continue
+    const us = time.get(n.id) ?? 0
+    if (!us) continue
+    if (n.callFrame.functionName === '(idle)') {
+      idle += us
+      continue
+    }
+    busy += us
     const f = n.callFrame
     const key = `${f.functionName || '(anonymous)'} ${moduleOf(f.url)}:${f.lineNumber + 1}`
-    fn.set(key, (fn.get(key) ?? 0) + hits)
+    fn.set(key, (fn.get(key) ?? 0) + us)
     const m = f.url ? moduleOf(f.url) : f.functionName === '(garbage collector)' ? '(gc)' : `(${f.functionName || 'native'})`
-    mod.set(m, (mod.get(m) ?? 0) + hits)
+    mod.set(m, (mod.get(m) ?? 0) + us)
   }
   const shares = (m: Map<string, number>) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, hits]) => ({ name, ms: Math.round(hits * perHit), percent: Math.round((hits / samples) * 1000) / 10 }))
-  return { totalMs, idleMs: Math.round(idle * perHit), byFunction: shares(fn), byModule: shares(mod) }
+      .map(([name, us]) => ({ name, ms: Math.round(us / 1000), percent: Math.round((us / (busy || 1)) * 1000) / 10 }))
+  return { totalMs, idleMs: Math.round(idle / 1000), byFunction: shares(fn), byModule: shares(mod) }
 }
 
 if (isMain(import.meta.url)) {

@@ -79,7 +79,7 @@ const errorsOf = (r: LoadResult) => r.errors
 const persistence = async (redis: Redis): Promise<string> => redis.info('persistence')
 
 /** AOF growth (bytes since the last rewrite) past which compactAof rewrites it. */
-export const AOF_COMPACT_AFTER = 256 * 1024 * 1024
+export const AOF_COMPACT_AFTER = 1024 * 1024 * 1024
 
 /**
  * Called before every measurement: rewrites Redis' append-only file once it has grown by

@@ -129,4 +129,15 @@ t.test('profile summary: self time per module and per function', async (t) => {
   ], 'shares of the busy time')
   t.same(s.byFunction[0], { name: 'storeFeedback gw:src/store/feedback-store.js:33', ms: 300, percent: 60 })
   t.equal(summarizeProfile(profile).byFunction[1]?.name, '(anonymous) pkg:ioredis:10')
+
+  // What --cpu-prof writes: samples and the µs since the previous one. A sample counts for the
+  // interval to the next: ioredis has more samples (3 to 2) but less time (30 to 300 µs).
+  const sampled = { ...profile, endTime: 1000, samples: [1, 3, 3, 2, 3, 2], timeDeltas: [0, 100, 10, 10, 300, 10] }
+  const w = summarizeProfile(sampled)
+  t.equal(w.idleMs, 0)
+  t.same(
+    w.byFunction.map((x) => [x.name, x.percent]),
+    [['storeFeedback gw:src/store/feedback-store.js:33', 90.9], ['(anonymous) pkg:ioredis:10', 9.1]],
+    'weighted by time, not by sample count',
+  )
 })
