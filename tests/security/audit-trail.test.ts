@@ -7,7 +7,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import { pino } from 'pino'
 import { Writable } from 'node:stream'
 import fc from 'fast-check'
-import t from 'tap'
+import t, { type Test } from 'tap'
+import type { Redis } from 'ioredis'
 import { main } from '../../src/cli/main.js'
 import { runAudit } from '../../src/cli/audit.js'
 import { AUDIT_FIELDS, appendChained, canonicalForm, entryHash, GENESIS, readAuditEntry, STORED_FIELDS, verifyAuditChain, type AuditEntry, type AuditField } from '../../src/security/audit-chain.js'
@@ -47,6 +48,16 @@ function capture(): { io: { out(l: string): void; err(l: string): void }; out: s
   const out: string[] = []
   const err: string[] = []
   return { io: { out: (l) => out.push(l), err: (l) => err.push(l) }, out, err }
+}
+
+/** A connection of the test's own and an audit stream under a fresh prefix, both cleaned up after. */
+async function ownStream(t: Test): Promise<{ redis: Redis; stream: string }> {
+  const prefix = `t${randomBytes(5).toString('hex')}`
+  t.teardown(() => deleteKeys(prefix))
+  const redis = commandConnection(testRedisUrl())
+  t.teardown(() => redis.quit())
+  await waitReady(redis)
+  return { redis, stream: keys.audit(`${prefix}:acceptance:`) }
 }
 
 const cliEnv = (gw: TestGateway) => ({ REDIS_URL: testRedisUrl(), KEY_PREFIX: gw.prefix, LOG_LEVEL: 'silent' })
@@ -230,12 +241,7 @@ t.test('a failed write is logged with the lost entries and does not stop later w
 })
 
 t.test('entries are stored as their canonical JSON: any character comes back as hashed', async (t) => {
-  const prefix = `t${randomBytes(5).toString('hex')}`
-  t.teardown(() => deleteKeys(prefix))
-  const redis = commandConnection(testRedisUrl())
-  t.teardown(() => redis.quit())
-  await waitReady(redis)
-  const stream = keys.audit(`${prefix}:acceptance:`)
+  const { redis, stream } = await ownStream(t)
   const odd = 'quote " backslash \\ newline \n tab \t control \u0001 é 😀 \u2028 {"json":[1]} '
   const entries = [0, 1, 2].map((i) => Object.fromEntries(AUDIT_FIELDS.map((f) => [f, f === 'requestId' ? `${odd}${i}` : f === 'count' ? '' : `${f}-${i}`])) as AuditEntry)
   const head = await appendChained(redis, stream, entries, GENESIS)
@@ -252,12 +258,7 @@ t.test('entries are stored as their canonical JSON: any character comes back as 
 })
 
 t.test('a chain begun by an earlier build (one stream field per canonical field) still verifies and goes on', async (t) => {
-  const prefix = `t${randomBytes(5).toString('hex')}`
-  t.teardown(() => deleteKeys(prefix))
-  const redis = commandConnection(testRedisUrl())
-  t.teardown(() => redis.quit())
-  await waitReady(redis)
-  const stream = keys.audit(`${prefix}:acceptance:`)
+  const { redis, stream } = await ownStream(t)
   const entry = (party: string) => Object.fromEntries(AUDIT_FIELDS.map((f) => [f, f === 'party' ? party : f === 'count' ? '' : `${f}-v`])) as AuditEntry
   // The earlier layout, written as that build's script wrote it.
   const first = entryHash(GENESIS, entry('alpha'))
@@ -277,12 +278,7 @@ t.test('a chain begun by an earlier build (one stream field per canonical field)
 })
 
 t.test('a stored entry that is not exactly its canonical form is refused, whatever its hash says', async (t) => {
-  const prefix = `t${randomBytes(5).toString('hex')}`
-  t.teardown(() => deleteKeys(prefix))
-  const redis = commandConnection(testRedisUrl())
-  t.teardown(() => redis.quit())
-  await waitReady(redis)
-  const stream = keys.audit(`${prefix}:acceptance:`)
+  const { redis, stream } = await ownStream(t)
   const entry = Object.fromEntries(AUDIT_FIELDS.map((f) => [f, `${f}-v`])) as AuditEntry
   const canonical = canonicalForm(entry)
   t.equal(canonical, JSON.stringify(AUDIT_FIELDS.map((f) => [f, entry[f]])))
