@@ -41,7 +41,8 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
  * The entry's fields in canonical order, as the JSON array of [field, value] pairs that is hashed:
  * `JSON.stringify(AUDIT_FIELDS.map((f) => [f, entry[f] ?? '']))`, built by concatenation because
  * nearly every value is an identifier that needs no escaping (half the time, on every audited
- * call). verifyAuditChain holds stored entries to the JSON.stringify definition.
+ * call). verifyAuditChain holds a stored entry to it byte for byte; a property test holds it to
+ * the JSON.stringify definition.
  */
 export function canonicalForm(entry: Readonly<Record<string, string | undefined>>): string {
   let out = '['
@@ -125,7 +126,7 @@ export function readAuditEntry(flat: readonly string[]): StoredAuditEntry | stri
     return { fields, canonical: canonicalForm(raw), prev: raw.prev, hash: raw.hash }
   }
   const fields = fieldsOf(raw.entry)
-  if (!fields || JSON.stringify(AUDIT_FIELDS.map((f) => [f, fields[f]])) !== raw.entry) return 'the entry field is not the canonical [field, value] list'
+  if (!fields || canonicalForm(fields) !== raw.entry) return 'the entry field is not the canonical [field, value] list'
   return { fields, canonical: raw.entry, prev: raw.prev, hash: raw.hash }
 }
 

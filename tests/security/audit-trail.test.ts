@@ -11,7 +11,7 @@ import t, { type Test } from 'tap'
 import type { Redis } from 'ioredis'
 import { main } from '../../src/cli/main.js'
 import { runAudit } from '../../src/cli/audit.js'
-import { AUDIT_FIELDS, appendChained, canonicalForm, entryHash, GENESIS, readAuditEntry, STORED_FIELDS, verifyAuditChain, type AuditEntry, type AuditField } from '../../src/security/audit-chain.js'
+import { AUDIT_FIELDS, appendChained, canonicalForm, entryHash, GENESIS, readAuditEntry, STORED_FIELDS, verifyAuditChain, type AuditEntry, type AuditField, type StoredAuditEntry } from '../../src/security/audit-chain.js'
 import { auditWriter, AuditWriter } from '../../src/security/audit-trail.js'
 import { keys } from '../../src/store/keys.js'
 import { commandConnection, waitReady } from '../../src/store/redis-client.js'
@@ -22,18 +22,17 @@ import { testRedisUrl } from '../helpers/redis.js'
 
 type Row = AuditEntry & { id: string; prev: string; hash: string; storedAs: string[] }
 
-/** A stream entry's fields (flat field list as stored); fails the test when it does not read. */
-function readEntry(id: string, flat: string[]): AuditEntry {
+/** A stream entry as stored (flat field list) read back; fails the test when it does not read. */
+function readStored(id: string, flat: string[]): StoredAuditEntry {
   const stored = readAuditEntry(flat)
   if (typeof stored === 'string') throw new Error(`entry ${id}: ${stored}`)
-  return stored.fields
+  return stored
 }
 
 /** A stream entry read back, with its chain links and its stream field names. */
 function rowOf(id: string, flat: string[]): Row {
-  const raw: Record<string, string> = {}
-  for (let i = 0; i + 1 < flat.length; i += 2) raw[flat[i] as string] = flat[i + 1] as string
-  return { id, ...readEntry(id, flat), prev: raw.prev ?? '', hash: raw.hash ?? '', storedAs: Object.keys(raw) }
+  const { fields, prev, hash } = readStored(id, flat)
+  return { id, ...fields, prev: prev ?? '', hash: hash ?? '', storedAs: flat.filter((_, i) => i % 2 === 0) }
 }
 
 async function trail(gw: TestGateway, env: 'acceptance' | 'production' = 'acceptance'): Promise<Row[]> {
@@ -147,7 +146,7 @@ t.test('audit verify: intact chain exits 0, an altered entry and a removed entry
   await gw.redis.del(stream)
   for (const [index, [id, flat]] of raw.entries()) {
     const fields = [...flat]
-    if (index === 2) fields[1] = canonicalForm({ ...readEntry(id, flat), party: 'inspection' })
+    if (index === 2) fields[1] = canonicalForm({ ...readStored(id, flat).fields, party: 'inspection' })
     await gw.redis.xadd(stream, id, ...fields)
   }
   const altered = capture()
