@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     gatewayWorker: resolve(DIST, 'src/worker.js'),
     restBaseline: resolve(HERE, 'baselines/rest-baseline.js'),
     soapBaseline: resolve(HERE, 'baselines/soap-baseline.js'),
+    soapFloor: resolve(HERE, 'baselines/soap-floor.js'),
     workerBaseline: resolve(HERE, 'baselines/worker-baseline.js'),
     backOffice: resolve(HERE, 'baselines/back-office.js'),
     loadChild: resolve(HERE, 'lib/load-child.js'),
@@ -119,18 +120,21 @@ async function main(): Promise<void> {
     const gatewayExecArgv = flag('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []
     if (gatewayExecArgv.length) mkdirSync(profDir, { recursive: true })
     const gatewayEnv = { REDIS_URL: redisServer.url, HOST: '127.0.0.1', WORKERS: 'none', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn' }
-    const ports = { gateway: await freePort(), rest: await freePort(), soap: await freePort() }
+    const ports = { gateway: await freePort(), rest: await freePort(), soap: await freePort(), soapFloor: await freePort() }
     const gwChild = startNode('gateway', scripts.gatewayServer, { ...gatewayEnv, KEY_PREFIX: 'bgw-bench', PORT: String(ports.gateway) }, gatewayExecArgv)
     const baseEnv = { REDIS_URL: redisServer.url, BENCH_PREFIX: 'bench-base' }
     const restChild = startNode('rest baseline', scripts.restBaseline, { ...baseEnv, PORT: String(ports.rest) }, [])
     const soapChild = startNode('soap baseline', scripts.soapBaseline, { ...baseEnv, PORT: String(ports.soap) }, [])
-    children.push(gwChild, restChild, soapChild)
+    const floorChild = startNode('soap floor', scripts.soapFloor, { ...baseEnv, PORT: String(ports.soapFloor) }, [])
+    children.push(gwChild, restChild, soapChild, floorChild)
     const gateway: Server = { origin: `http://127.0.0.1:${ports.gateway}`, children: [gwChild] }
     const rest: Server = { origin: `http://127.0.0.1:${ports.rest}`, children: [restChild] }
     const soap: Server = { origin: `http://127.0.0.1:${ports.soap}`, children: [soapChild] }
+    const soapFloor: Server = { origin: `http://127.0.0.1:${ports.soapFloor}`, children: [floorChild] }
     await waitHttp(gwChild, `${gateway.origin}/health/live`)
     await waitHttp(restChild, `${rest.origin}/health`)
     await waitHttp(soapChild, `${soap.origin}/health`)
+    await waitHttp(floorChild, `${soapFloor.origin}/health`)
 
     let seq = 1
     const nextSeq = (count: number) => {
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
       gateway,
       rest,
       soap,
+      soapFloor,
       targets,
       load: (spec) => loadInChild(scripts.loadChild, spec, []),
       scripts,

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import { isMain, need } from '../lib/main.js'
+import { closeLocal, listenLocal } from './local-http.js'
 
 export interface BackOfficeState {
   count: number
@@ -33,15 +34,8 @@ export async function backOfficeServer(port: number): Promise<BackOfficeServer> 
     res.writeHead(req.url === '/health' ? 200 : 404).end()
   })
   server.keepAliveTimeout = 30_000
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()))
-  return {
-    server,
-    state,
-    async close() {
-      server.closeAllConnections()
-      await new Promise<void>((r) => server.close(() => r()))
-    },
-  }
+  await listenLocal(server, port)
+  return { server, state, close: () => closeLocal(server) }
 }
 
 if (isMain(import.meta.url)) {

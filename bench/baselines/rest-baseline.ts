@@ -24,6 +24,19 @@ export const BASELINE_JOB_OPTIONS: JobsOptions = jobOptions(12, 2000)
 /** Queue names of the baselines, under their own prefix. */
 export const BASELINE_QUEUES = { feedback: 'forward', publish: 'publish', e2e: 'e2e' } as const
 
+/** The baselines' feedback queue under `prefix`, on its own Redis connection. */
+export function feedbackQueue(redisUrl: string, prefix: string): { queue: Queue; close(): Promise<void> } {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null })
+  const queue = new Queue(BASELINE_QUEUES.feedback, { connection: redis, prefix })
+  return {
+    queue,
+    async close() {
+      await queue.close()
+      redis.disconnect()
+    },
+  }
+}
+
 /** A published schema file without its $schema line (fastify's default ajv is draft-07 mode). */
 function schemaFile(name: string): Record<string, unknown> {
   const { $schema: _drop, ...schema } = JSON.parse(readFileSync(resolve(SCHEMAS_DIR, name), 'utf8')) as Record<string, unknown>

@@ -7,12 +7,11 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { resolve } from 'node:path'
-import { Queue } from 'bullmq'
-import { Redis } from 'ioredis'
 import * as soap from 'soap'
 import { WSDL_DIR } from '../../src/paths.js'
 import { isMain, need } from '../lib/main.js'
-import { BASELINE_JOB_OPTIONS, BASELINE_QUEUES } from './rest-baseline.js'
+import { closeLocal, listenLocal } from './local-http.js'
+import { BASELINE_JOB_OPTIONS, feedbackQueue } from './rest-baseline.js'
 
 interface SubmitFeedbackArgs {
   messageId: string
@@ -29,15 +28,14 @@ export interface SoapBaseline {
 
 /** A listening node-soap server at /soap on 127.0.0.1:port (0 picks one). */
 export async function soapBaseline(redisUrl: string, prefix: string, port: number): Promise<SoapBaseline> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null })
-  const queue = new Queue(BASELINE_QUEUES.feedback, { connection: redis, prefix })
+  const jobs = feedbackQueue(redisUrl, prefix)
   const wsdl = readFileSync(resolve(WSDL_DIR, 'blinker-gateway.wsdl'), 'utf8')
   const service = {
     BlinkerGatewayService: {
       BlinkerGatewaySoapPort: {
         SubmitFeedback: async (args: SubmitFeedbackArgs) => {
           const messageId = String(args.messageId).toLowerCase()
-          await queue.add('forward', args, { ...BASELINE_JOB_OPTIONS, jobId: messageId })
+          await jobs.queue.add('forward', args, { ...BASELINE_JOB_OPTIONS, jobId: messageId })
           return { messageId, receivedAt: new Date().toISOString(), status: 'RECEIVED' }
         },
       },
@@ -49,14 +47,12 @@ export async function soapBaseline(redisUrl: string, prefix: string, port: numbe
     res.end()
   })
   soap.listen(server, '/soap', service, wsdl)
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()))
+  await listenLocal(server, port)
   return {
     server,
     async close() {
-      server.closeAllConnections()
-      await new Promise<void>((r) => server.close(() => r()))
-      await queue.close()
-      redis.disconnect()
+      await closeLocal(server)
+      await jobs.close()
     },
   }
 }

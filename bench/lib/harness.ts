@@ -39,6 +39,8 @@ export interface BenchContext {
   gateway: Server
   rest: Server
   soap: Server
+  /** node:http + libxml2 XSD validation + queue.add: the least a validating SOAP server does. */
+  soapFloor: Server
   /** Blinkers published at set-up, for feedback to refer to. */
   targets: Target[]
   /** Runs one load in the generator process. */
@@ -145,17 +147,29 @@ export async function measureSide(ctx: BenchContext, server: Server, spec: Omit<
   }
 }
 
-/** Rounds alternated gateway, baseline, gateway, baseline… so drift hits both alike. */
-export async function alternate(ctx: BenchContext, name: string, gateway: () => Promise<SideResult>, baseline?: () => Promise<SideResult>): Promise<{ gateway: SideResult[]; baseline: SideResult[] }> {
-  const rounds = { gateway: [] as SideResult[], baseline: [] as SideResult[] }
+/**
+ * Rounds alternated gateway, baseline(, reference), gateway, baseline… so drift hits all alike.
+ * The reference is a third server measured for information (no target), e.g. the SOAP floor.
+ */
+export async function alternate(
+  ctx: BenchContext,
+  name: string,
+  gateway: () => Promise<SideResult>,
+  baseline?: () => Promise<SideResult>,
+  reference?: () => Promise<SideResult>,
+): Promise<{ gateway: SideResult[]; baseline: SideResult[]; reference: SideResult[] }> {
+  const rounds = { gateway: [] as SideResult[], baseline: [] as SideResult[], reference: [] as SideResult[] }
+  const sides = [
+    ['gateway', gateway],
+    ['baseline', baseline],
+    ['reference', reference],
+  ] as const
   for (let i = 1; i <= ctx.settings.rounds; i++) {
-    const g = await gateway()
-    rounds.gateway.push(g)
-    ctx.log(`  ${name} round ${i} gateway: ${g.throughput.toFixed(0)}/s p99 ${g.p99.toFixed(1)} ms, half-load p99 ${g.halfP99.toFixed(1)} ms`)
-    if (baseline) {
-      const b = await baseline()
-      rounds.baseline.push(b)
-      ctx.log(`  ${name} round ${i} baseline: ${b.throughput.toFixed(0)}/s p99 ${b.p99.toFixed(1)} ms, half-load p99 ${b.halfP99.toFixed(1)} ms`)
+    for (const [side, measure] of sides) {
+      if (!measure) continue
+      const r = await measure()
+      rounds[side].push(r)
+      ctx.log(`  ${name} round ${i} ${side}: ${r.throughput.toFixed(0)}/s p99 ${r.p99.toFixed(1)} ms, half-load p99 ${r.halfP99.toFixed(1)} ms`)
     }
   }
   return rounds

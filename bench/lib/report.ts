@@ -35,8 +35,10 @@ export interface ScenarioResult {
   baseline?: SideResult
   /** Redis used_memory growth per stored item (blinker or feedback), bytes. */
   redisBytesPerItem?: number
+  /** A third server measured in the same rounds for information, with no target (results.json). */
+  reference?: { title: string; result: SideResult }
   /** Every round, for results.json. */
-  rounds: { gateway: SideResult[]; baseline: SideResult[] }
+  rounds: { gateway: SideResult[]; baseline: SideResult[]; reference?: SideResult[] }
   notes: string[]
 }
 

@@ -13,15 +13,17 @@ import t from 'tap'
 import { backOfficeServer } from '../../bench/baselines/back-office.js'
 import { BASELINE_QUEUES, restBaseline } from '../../bench/baselines/rest-baseline.js'
 import { soapBaseline } from '../../bench/baselines/soap-baseline.js'
+import { soapFloor } from '../../bench/baselines/soap-floor.js'
 import { workerBaseline } from '../../bench/baselines/worker-baseline.js'
 import { compactAof, usedMemory, type BenchContext } from '../../bench/lib/harness.js'
 import { runLoad } from '../../bench/lib/load-driver.js'
 import { cpuMs, freePort, loadInChild, rssBytes, startNode, waitHttp, withPeakRss } from '../../bench/lib/processes.js'
 import { evaluateTargets } from '../../bench/lib/report.js'
-import type { Target } from '../../bench/lib/requests.js'
+import { soapFeedback, type Target } from '../../bench/lib/requests.js'
 import { drain, mailbox } from '../../bench/scenarios/mailbox.js'
 import { publish, PUBLISH_CPAS } from '../../bench/scenarios/publish.js'
 import { restSingle } from '../../bench/scenarios/rest-single.js'
+import { soapSubmit } from '../../bench/scenarios/soap.js'
 import { startPrivateRedis } from '../../src/store/redis-resolve.js'
 import { deleteKeys, startGateway, TOKENS } from '../helpers/gateway.js'
 import { testRedisUrl } from '../helpers/redis.js'
@@ -111,6 +113,26 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
     t.match(r, { ok: 3, errors: 0 })
   })
 
+  await t.test('the SOAP floor validates against the XSD, then queues', async (t) => {
+    const floor = await soapFloor(testRedisUrl(), prefix, 0)
+    t.teardown(() => floor.close())
+    const origin = `http://127.0.0.1:${(floor.server.address() as AddressInfo).port}`
+    const jobs = new Queue(BASELINE_QUEUES.feedback, { connection: redis, prefix })
+    t.teardown(() => jobs.close())
+    const before = await jobs.count()
+    const r = await runLoad({ origin, connections: 1, amount: 3, request: { kind: 'soap-feedback', path: '/soap', targets, expectStatus: 200, expectBody: 'SubmitFeedbackResponse' } })
+    t.match(r, { ok: 3, errors: 0 })
+    t.equal((await jobs.count()) - before, 3, 'one job per valid call')
+    const [job] = await jobs.getWaiting(0, 0)
+    t.match(job?.data, { blinkerId: /^CLI-/, code: '131', sentAt: '2026-02-12T09:00:00+01:00' }, 'fields read from the validated body')
+    const post = (body: string) => fetch(`${origin}/soap`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body })
+    const valid = soapFeedback(targets[0] as Target)
+    t.equal((await post(valid.replace('<gw:code>131</gw:code>', '<gw:code>abc</gw:code>'))).status, 500, 'an XSD-invalid code is refused')
+    t.equal((await post(valid.slice(0, -10))).status, 500, 'malformed XML is refused')
+    t.equal((await jobs.count()) - before, 3, 'refused calls queue nothing')
+    t.equal((await fetch(`${origin}/health`)).status, 200)
+  })
+
   await t.test('worker baseline forwards to the back office', async (t) => {
     const office = await backOfficeServer(0)
     t.teardown(() => office.close())
@@ -150,9 +172,14 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
     await t.rejects(waitHttp(office, `http://127.0.0.1:${port}/health`, 200), /exited/)
   })
 
-  await t.test('one scenario end to end through the harness', async (t) => {
+  await t.test('scenarios end to end through the harness', async (t) => {
     const logs: string[] = []
     let seq = 1
+    const soapBase = await soapBaseline(testRedisUrl(), prefix, 0)
+    t.teardown(() => soapBase.close())
+    const floor = await soapFloor(testRedisUrl(), prefix, 0)
+    t.teardown(() => floor.close())
+    const originOf = (server: { address(): unknown }) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     const ctx: BenchContext = {
       settings: { quick: true, rounds: 1, durationMs: 300, publishTotal: 1000, e2eMessages: 10 },
       redisUrl: testRedisUrl(),
@@ -160,7 +187,8 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
       redis,
       gateway: { origin: gwOrigin, children: [] },
       rest: { origin: baseOrigin, children: [] },
-      soap: { origin: baseOrigin, children: [] },
+      soap: { origin: originOf(soapBase.server), children: [] },
+      soapFloor: { origin: originOf(floor.server), children: [] },
       targets,
       load: runLoad,
       scripts: { gatewayServer: '', gatewayWorker: '', backOffice: '', workerBaseline: '', restBaseline: '' },
@@ -179,6 +207,13 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
     t.ok(Number.isFinite(result.redisBytesPerItem ?? Number.NaN))
     t.equal(logs.length, 2, 'one line per side and round')
     logs.length = 0
+    const soap = await soapSubmit(ctx)
+    t.equal(soap.gateway.errors + (soap.baseline?.errors ?? 1) + (soap.reference?.result.errors ?? 1), 0, 'SOAP: gateway, node-soap and floor all answered')
+    t.equal(soap.rounds.reference?.length, 1, 'the floor is measured in the same rounds')
+    t.ok((soap.reference?.result.throughput ?? 0) > 0 && Number.isNaN(soap.reference?.result.halfP99), 'the floor at full load only')
+    t.match(soap.notes[1], /^floor \(no target\) = .* req\/s = [\d.]+× node-soap, CPU/)
+    t.same(logs.map((l) => /round 1 (\w+)/.exec(l)?.[1]), ['gateway', 'baseline', 'reference'], 'gateway, baseline, floor in turn')
+    logs.length = 0
     const pub = await publish(ctx)
     t.equal(pub.gateway.errors + (pub.baseline?.errors ?? 1), 0, 'publish: every batch accepted on both sides')
     t.ok((pub.redisBytesPerItem ?? 0) > 0, 'publish: Redis memory per blinker measured')
@@ -186,10 +221,12 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
     t.equal(box.gateway.errors, 0)
     t.match(box.title, /500 per page, [\d,]+ stored and paged/)
     t.notOk(box.baseline, 'the mailbox has no raw baseline')
-    const checks = evaluateTargets([result, pub, box])
+    const checks = evaluateTargets([result, soap, pub, box])
     t.same(checks.map((c) => c.target), [
       'rest-single: throughput ratio to baseline',
       'rest-single: gateway p99 at half load',
+      'soap: throughput ratio to baseline',
+      'soap: gateway p99 at half load',
       'publish: throughput ratio to baseline',
       'publish: Redis memory per blinker',
       'mailbox: gateway p99 at half load',
