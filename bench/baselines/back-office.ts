@@ -3,9 +3,9 @@
  * arrivals and keeps the time of the last one. The orchestrator asks over IPC
  * ({ type: 'count' } → { count, lastAt }) and resets it between runs ({ type: 'reset' }).
  */
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import { isMain, need } from '../lib/main.js'
-import { closeLocal, listenLocal } from './local-http.js'
+import { serveLocal, type LocalServer } from './local-http.js'
 
 export interface BackOfficeState {
   count: number
@@ -13,10 +13,8 @@ export interface BackOfficeState {
   lastAt: number
 }
 
-export interface BackOfficeServer {
-  server: Server
+export interface BackOfficeServer extends LocalServer {
   state: BackOfficeState
-  close(): Promise<void>
 }
 
 export async function backOfficeServer(port: number): Promise<BackOfficeServer> {
@@ -34,8 +32,7 @@ export async function backOfficeServer(port: number): Promise<BackOfficeServer> 
     res.writeHead(req.url === '/health' ? 200 : 404).end()
   })
   server.keepAliveTimeout = 30_000
-  await listenLocal(server, port)
-  return { server, state, close: () => closeLocal(server) }
+  return { ...(await serveLocal(server, port)), state }
 }
 
 if (isMain(import.meta.url)) {

@@ -4,13 +4,24 @@
  */
 import type { Server } from 'node:http'
 
-/** Listens on 127.0.0.1:port (0 picks one). */
-export async function listenLocal(server: Server, port: number): Promise<void> {
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()))
+/** A server listening on 127.0.0.1, and how to stop it. */
+export interface LocalServer {
+  server: Server
+  close(): Promise<void>
 }
 
-/** Closes the server without waiting for idle keep-alive connections to time out. */
-export async function closeLocal(server: Server): Promise<void> {
-  server.closeAllConnections()
-  await new Promise<void>((r) => server.close(() => r()))
+/**
+ * Listens on 127.0.0.1:port (0 picks one). `close` does not wait for the load generator's idle
+ * keep-alive connections to time out, then runs `release` (e.g. closing a queue).
+ */
+export async function serveLocal(server: Server, port: number, release?: () => Promise<void>): Promise<LocalServer> {
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()))
+  return {
+    server,
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+      await release?.()
+    },
+  }
 }

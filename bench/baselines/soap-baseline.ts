@@ -5,12 +5,12 @@
  * while doing strictly more, which is what the 1.3× target checks.
  */
 import { readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import { resolve } from 'node:path'
 import * as soap from 'soap'
 import { WSDL_DIR } from '../../src/paths.js'
 import { isMain, need } from '../lib/main.js'
-import { closeLocal, listenLocal } from './local-http.js'
+import { serveLocal, type LocalServer } from './local-http.js'
 import { BASELINE_JOB_OPTIONS, feedbackQueue } from './rest-baseline.js'
 
 interface SubmitFeedbackArgs {
@@ -21,10 +21,7 @@ interface SubmitFeedbackArgs {
   sentAt: string
 }
 
-export interface SoapBaseline {
-  server: Server
-  close(): Promise<void>
-}
+export type SoapBaseline = LocalServer
 
 /** A listening node-soap server at /soap on 127.0.0.1:port (0 picks one). */
 export async function soapBaseline(redisUrl: string, prefix: string, port: number): Promise<SoapBaseline> {
@@ -47,14 +44,7 @@ export async function soapBaseline(redisUrl: string, prefix: string, port: numbe
     res.end()
   })
   soap.listen(server, '/soap', service, wsdl)
-  await listenLocal(server, port)
-  return {
-    server,
-    async close() {
-      await closeLocal(server)
-      await jobs.close()
-    },
-  }
+  return serveLocal(server, port, () => jobs.close())
 }
 
 if (isMain(import.meta.url)) {

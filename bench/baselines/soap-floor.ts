@@ -5,12 +5,12 @@
  * queue.add, a fixed response envelope. It is not a target; it tells what the SOAP target asks of
  * the gateway: a gateway doing strictly more cannot be faster than this floor.
  */
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import { ParseOption, XmlDocument, XmlElement, XmlXPath } from 'libxml2-wasm'
 import { scanXml } from '../../src/validation/xml-scan.js'
 import { xsdErrors } from '../../src/validation/xsd-validator.js'
 import { isMain, need } from '../lib/main.js'
-import { closeLocal, listenLocal } from './local-http.js'
+import { serveLocal, type LocalServer } from './local-http.js'
 import { BASELINE_JOB_OPTIONS, feedbackQueue } from './rest-baseline.js'
 
 const PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_IGNORE_ENC
@@ -46,10 +46,7 @@ function readValid(xml: string): Record<string, string> | undefined {
   return out
 }
 
-export interface SoapFloor {
-  server: Server
-  close(): Promise<void>
-}
+export type SoapFloor = LocalServer
 
 /** A listening floor server at /soap on 127.0.0.1:port (0 picks one). */
 export async function soapFloor(redisUrl: string, prefix: string, port: number): Promise<SoapFloor> {
@@ -82,14 +79,7 @@ export async function soapFloor(redisUrl: string, prefix: string, port: number):
       )
     })
   })
-  await listenLocal(server, port)
-  return {
-    server,
-    async close() {
-      await closeLocal(server)
-      await jobs.close()
-    },
-  }
+  return serveLocal(server, port, () => jobs.close())
 }
 
 if (isMain(import.meta.url)) {
