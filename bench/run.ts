@@ -120,21 +120,26 @@ async function main(): Promise<void> {
     const gatewayExecArgv = flag('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []
     if (gatewayExecArgv.length) mkdirSync(profDir, { recursive: true })
     const gatewayEnv = { REDIS_URL: redisServer.url, HOST: '127.0.0.1', WORKERS: 'none', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn' }
-    const ports = { gateway: await freePort(), rest: await freePort(), soap: await freePort(), soapFloor: await freePort() }
-    const gwChild = startNode('gateway', scripts.gatewayServer, { ...gatewayEnv, KEY_PREFIX: 'bgw-bench', PORT: String(ports.gateway) }, gatewayExecArgv)
+    const gwPort = await freePort()
+    const gwChild = startNode('gateway', scripts.gatewayServer, { ...gatewayEnv, KEY_PREFIX: 'bgw-bench', PORT: String(gwPort) }, gatewayExecArgv)
+    children.push(gwChild)
+    const gateway: Server = { origin: `http://127.0.0.1:${gwPort}`, children: [gwChild] }
     const baseEnv = { REDIS_URL: redisServer.url, BENCH_PREFIX: 'bench-base' }
-    const restChild = startNode('rest baseline', scripts.restBaseline, { ...baseEnv, PORT: String(ports.rest) }, [])
-    const soapChild = startNode('soap baseline', scripts.soapBaseline, { ...baseEnv, PORT: String(ports.soap) }, [])
-    const floorChild = startNode('soap floor', scripts.soapFloor, { ...baseEnv, PORT: String(ports.soapFloor) }, [])
-    children.push(gwChild, restChild, soapChild, floorChild)
-    const gateway: Server = { origin: `http://127.0.0.1:${ports.gateway}`, children: [gwChild] }
-    const rest: Server = { origin: `http://127.0.0.1:${ports.rest}`, children: [restChild] }
-    const soap: Server = { origin: `http://127.0.0.1:${ports.soap}`, children: [soapChild] }
-    const soapFloor: Server = { origin: `http://127.0.0.1:${ports.soapFloor}`, children: [floorChild] }
+    // Each baseline in its own process on a free port, all started before any is waited for.
+    const startBaseline = async (name: string, script: string): Promise<Server> => {
+      const port = await freePort()
+      const child = startNode(name, script, { ...baseEnv, PORT: String(port) }, [])
+      children.push(child)
+      const server: Server = { origin: `http://127.0.0.1:${port}`, children: [child] }
+      await waitHttp(child, `${server.origin}/health`)
+      return server
+    }
+    const [rest, soap, soapFloor] = await Promise.all([
+      startBaseline('rest baseline', scripts.restBaseline),
+      startBaseline('soap baseline', scripts.soapBaseline),
+      startBaseline('soap floor', scripts.soapFloor),
+    ])
     await waitHttp(gwChild, `${gateway.origin}/health/live`)
-    await waitHttp(restChild, `${rest.origin}/health`)
-    await waitHttp(soapChild, `${soap.origin}/health`)
-    await waitHttp(floorChild, `${soapFloor.origin}/health`)
 
     let seq = 1
     const nextSeq = (count: number) => {

@@ -8,7 +8,7 @@
  * (20-odd arguments, on every request) about half of its client-side time. The arguments are
  * given to the command as the strings Redis receives, so nothing is left for ioredis to convert.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { Command, type Redis } from 'ioredis'
 
 export interface LuaScript {
@@ -22,7 +22,7 @@ const shas = new WeakMap<LuaScript, string>()
 function shaOf(script: LuaScript): string {
   let sha = shas.get(script)
   if (sha === undefined) {
-    sha = createHash('sha1').update(script.lua).digest('hex')
+    sha = hash('sha1', script.lua)
     shas.set(script, sha)
   }
   return sha
