@@ -8,7 +8,7 @@
  * yet another child process, gateway and baseline in alternate rounds (medians reported); prints
  * the results and the targets with PASS/FAIL and writes bench/results.json.
  *
- * Options: --quick; --only=rest-single,rest-batch,soap,publish,mailbox,e2e; --rounds=N;
+ * Options: --quick; --only=rest-single,rest-batch,soap,publish,mailbox,e2e,search; --rounds=N;
  * --duration=ms; --publish=N; --e2e=N; --cpu-prof (gateway processes write .cpuprofile files to
  * bench/profiles/); --strict (exit 1 when a target fails); --out=file.
  */
@@ -28,6 +28,7 @@ import { mailbox } from './scenarios/mailbox.js'
 import { publish } from './scenarios/publish.js'
 import { restBatch } from './scenarios/rest-batch.js'
 import { restSingle } from './scenarios/rest-single.js'
+import { search } from './scenarios/search.js'
 import { soapSubmit } from './scenarios/soap.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -41,6 +42,7 @@ const SCENARIOS: Record<ScenarioId, (ctx: BenchContext) => Promise<ScenarioResul
   publish,
   mailbox,
   e2e: endToEnd,
+  search,
 }
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]

@@ -13,12 +13,17 @@ import { installHealth } from './ingress/public/health-routes.js'
 import { schemasRoutes } from './ingress/public/schemas-routes.js'
 import { validateRoute } from './ingress/public/validate-route.js'
 import { notFoundHandler, problemErrorHandler } from './ingress/rest/problem-handler.js'
+import { collectRouteMethods } from './ingress/route-methods.js'
+import { pageAwareNotFound } from './pages/send.js'
 import { installMetrics } from './observability/metrics.js'
 import { lazyChildLogger } from './observability/lazy-child-logger.js'
 import { installRequestLog } from './observability/request-log.js'
 import { installOpenApi } from './docs/openapi.js'
 import type { PartyDirectory } from './parties/parties.js'
 import { frameworkErrorHandler } from './security/framework-errors.js'
+import { isSafeRequestId } from './security/niss-scrub.js'
+import { clientErrorHandler, installHostCheck } from './security/http-refusals.js'
+import { serverTimeoutOptions } from './security/http-timeouts.js'
 import type { HttpsOptions } from './security/tls-options.js'
 import { ajv } from './validation/json-schemas.js'
 
@@ -41,9 +46,10 @@ export async function buildApp(deps: AppDeps, logger: AppLogger = false): Promis
     // Fastify 5 takes an existing pino instance only as `loggerInstance`.
     ...(isLoggerInstance(logger) ? { loggerInstance: logger } : { logger }),
     bodyLimit: deps.config.BODY_LIMIT,
+    // A client's id is logged and audited: kept only when it cannot carry a NISS (niss-scrub.ts).
     genReqId: (req) => {
       const given = req.headers['x-request-id']
-      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
+      return typeof given === 'string' && isSafeRequestId(given) ? given : randomUUID()
     },
     return503OnClosing: true,
     // One line per request instead of Fastify's two: observability/request-log.ts.
@@ -52,12 +58,20 @@ export async function buildApp(deps: AppDeps, logger: AppLogger = false): Promis
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     // Bad percent-encoding and over-long path parameters: problem+json, not Fastify's own JSON.
     frameworkErrors: frameworkErrorHandler,
-    // Fastify types an HTTPS instance apart from an HTTP one; routes and hooks are the same.
-    ...((deps.https ? { https: deps.https } : {}) as object),
+    // Malformed HTTP (parser refusals) and slow clients: problem+json on the raw socket.
+    clientErrorHandler,
+    // Header, request, keep-alive and idle deadlines of the Node server (http-timeouts.ts); with
+    // TLS they travel in the https options. Fastify types an HTTPS instance apart from an HTTP
+    // one; routes and hooks are the same.
+    ...(serverTimeoutOptions(deps.config, deps.https) as object),
   })
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema))
   app.setErrorHandler(problemErrorHandler)
-  app.setNotFoundHandler(notFoundHandler)
+  // Before any route: every route registered is recorded, so a known path answers 405, not 404.
+  const routeMethods = collectRouteMethods(app)
+  // …and a browser asking for a page path that does not exist gets an HTML page in its language (pages/send.ts).
+  app.setNotFoundHandler(pageAwareNotFound(notFoundHandler(routeMethods), routeMethods))
+  installHostCheck(app)
   installContentTypes(app)
   installRequestLog(app)
   // Before any route: its onRoute hook is what documents them (GET /docs).

@@ -43,6 +43,10 @@ export const ConfigSchema = Type.Object({
   DELIVERY_ATTEMPTS: Int(1, 100, 10, 'Attempts of a push delivery before it is dead-lettered.'),
   DELIVERY_BACKOFF_MS: Int(10, 3_600_000, 2000, 'First retry delay of a push delivery (exponential, with jitter).'),
   DELIVERY_TIMEOUT_MS: Int(100, 300_000, 10_000, 'Timeout of one webhook call.'),
+  WEBHOOK_ALLOW_PRIVATE_CIDRS: Type.Optional(Type.String({
+    pattern: '^[0-9A-Fa-f:./, ]*$',
+    description: 'Comma-separated IPv4/IPv6 addresses or CIDRs a push webhook may reach although they are loopback, private, link-local or otherwise inside (e.g. 10.20.0.0/16 for an internal receiver, 127.0.0.1 for a local demo). Unset: webhooks pointing inside are refused.',
+  })),
   FORWARD_ATTEMPTS: Int(1, 100, 12, 'Attempts of a forward to the inspection before it is dead-lettered.'),
   FORWARD_BACKOFF_MS: Int(10, 3_600_000, 2000, 'First retry delay of a forward (exponential, with jitter).'),
   FORWARD_TIMEOUT_MS: Int(100, 300_000, 10_000, 'Timeout of one back-office call.'),
@@ -66,7 +70,22 @@ export const ConfigSchema = Type.Object({
   WSS_CLOCK_SKEW_SECONDS: Int(0, 600, 60, 'WS-Security: clock difference tolerated on Created and Expires.'),
   RATE_LIMIT_MAX: Int(0, 10_000_000, 600, 'Requests one party may make per window in one environment (every instance together); 0 turns rate limiting off.'),
   RATE_LIMIT_WINDOW_MS: Int(1000, 86_400_000, 60_000, 'Length of the rate-limit window in milliseconds.'),
+  AUTH_FAILURES_PER_ADDRESS: Int(0, 1_000_000, 20, 'Failed authentications (401) one client address may cause per AUTH_FAILURE_WINDOW_MS before further failures answer 429 with Retry-After (every instance together); a right credential always passes; 0 turns this off.'),
+  AUTH_FAILURES_PER_PARTY: Int(1, 1_000_000, 5, 'Failed authentications per client address for one named party or person (a WS-Security signature, a dashboard login name) per window; failures from other addresses never count against it.'),
+  AUTH_FAILURE_WINDOW_MS: Int(1000, 86_400_000, 300_000, 'Window of the failed-authentication counters, from the first failure, in milliseconds.'),
   MAX_EVENT_LOOP_DELAY_MS: Int(0, 60_000, 1000, 'Event-loop delay above which the gateway sheds load (503 GW_ERR_OVERLOADED) and is not ready; 0 turns the guard off.'),
+  HTTP_HEADERS_TIMEOUT_MS: Int(100, 600_000, 10_000, 'Time a client has to send its request line and headers; slower is 408 GW_ERR_REQUEST_TIMEOUT and the connection is closed (Node headersTimeout; at most HTTP_REQUEST_TIMEOUT_MS).'),
+  HTTP_REQUEST_TIMEOUT_MS: Int(100, 3_600_000, 30_000, 'Time a client has to send its whole request, body included; slower is 408 GW_ERR_REQUEST_TIMEOUT and the connection is closed (Node requestTimeout).'),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Int(100, 600_000, 5000, 'A keep-alive connection idle this long after an answer is closed (Node keepAliveTimeout); behind a load balancer, set it above the balancer\'s idle timeout.'),
+  HTTP_IDLE_TIMEOUT_MS: Int(0, 3_600_000, 60_000, 'A connection with no traffic either way for this long is closed, e.g. a client that stops reading its answer (Fastify connectionTimeout); 0 = never.'),
+  INSPECTORS_FILE: Type.Optional(Type.String({ minLength: 1, description: 'JSON file of the named inspector accounts per environment (README "Inspector accounts"). Unset: the demo inspectors when PARTIES_FILE is unset too, else none.' })),
+  SESSION_IDLE_MINUTES: Int(1, 1440, 30, 'A browser session ends after this many minutes without a request (sliding).'),
+  SESSION_MAX_HOURS: Int(1, 168, 8, 'A browser session ends this many hours after login, active or not.'),
+  OIDC_ISSUER: Type.Optional(Type.String({ pattern: '^https?://', description: 'OpenID Connect issuer of the identity provider: enables "log in with the identity provider" (authorization code + PKCE). Unset: local accounts only.' })),
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'The gateway\'s client id at the identity provider (needed with OIDC_ISSUER).' })),
+  OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'Its client secret (client_secret_basic). Unset: a public client (PKCE only).' })),
+  OIDC_REDIRECT_BASE: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of the redirect URI registered at the provider ({base}/{env}/dashboard/login/oidc/callback). Unset: PUBLIC_BASE_URL, else the request Host.' })),
+  OIDC_ALLOW_INSECURE_LOOPBACK: Type.Boolean({ default: false, description: 'Allow a plain-http OIDC_ISSUER on a loopback address (tests with a local provider); never anything else.' }),
 })
 
 type RawConfig = Static<typeof ConfigSchema>

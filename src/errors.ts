@@ -3,6 +3,8 @@
  * the README's error table is pinned to this object by tests/errors.test.ts.
  * REST turns a GatewayError into application/problem+json, SOAP into a Fault with the same code.
  */
+import { maskNissText } from './security/niss-scrub.js'
+
 export const ERRORS = {
   GW_ERR_MALFORMED_JSON: { status: 400, title: 'Malformed JSON body' },
   GW_ERR_MALFORMED_XML: { status: 400, title: 'Malformed XML body' },
@@ -12,6 +14,7 @@ export const ERRORS = {
   GW_ERR_SOAP_ENVELOPE: { status: 400, title: 'Not a SOAP 1.1 envelope this endpoint serves' },
   GW_ERR_SOAP_ACTION: { status: 400, title: 'Unknown or mismatched SOAP operation' },
   GW_ERR_SOAP_MUST_UNDERSTAND: { status: 400, title: 'A SOAP header block marked mustUnderstand is not understood here' },
+  GW_ERR_MALFORMED_REQUEST: { status: 400, title: 'Not a well-formed HTTP/1.1 request' },
   GW_ERR_UNAUTHENTICATED: { status: 401, title: 'Missing or unknown credential' },
   GW_ERR_CLIENT_CERT_REQUIRED: { status: 401, title: 'This environment requires a client certificate issued by the trusted CA' },
   GW_ERR_CLIENT_CERT_UNKNOWN: { status: 401, title: 'Client certificate not registered for any party of this environment' },
@@ -30,11 +33,13 @@ export const ERRORS = {
   GW_ERR_UNKNOWN_BLINKER: { status: 404, title: 'Unknown blinker' },
   GW_ERR_UNKNOWN_MESSAGE: { status: 404, title: 'Unknown message' },
   GW_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this path' },
+  GW_ERR_REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   GW_ERR_BLINKER_CLOSED: { status: 409, title: 'Blinker is closed' },
   GW_ERR_MESSAGE_ID_REUSED: { status: 409, title: 'messageId already used for another message' },
   GW_ERR_BLINKER_ID_REUSED: { status: 409, title: 'blinkerId already published with other content' },
   GW_ERR_ILLEGAL_TRANSITION: { status: 409, title: 'Transition not allowed from the current status' },
   GW_ERR_PAYLOAD_TOO_LARGE: { status: 413, title: 'Body over the size limit' },
+  GW_ERR_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers over the size limit' },
   GW_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content type not accepted here' },
   GW_ERR_BUSINESS_RULE: { status: 422, title: 'Business rule violated' },
   GW_ERR_CODE_NOT_FOR_FLOW: { status: 422, title: 'Feedback code not valid for the blinker flow' },
@@ -83,14 +88,24 @@ export interface Problem {
   errors?: FieldError[]
 }
 
+/**
+ * The texts of an error as they may leave: a detail or field message never echoes a NISS, even
+ * one quoted by a validator from the caller's input (masked as in the logs, niss-scrub.ts).
+ */
+export function publicTexts(err: GatewayError): { detail: string; errors: FieldError[] | undefined } {
+  const errors = err.errors?.map((e) => ({ ...e, ...(e.path === undefined ? {} : { path: maskNissText(e.path) }), message: maskNissText(e.message) }))
+  return { detail: maskNissText(err.message), errors }
+}
+
 export function toProblem(err: GatewayError): Problem {
+  const { detail, errors } = publicTexts(err)
   const problem: Problem = {
     type: `/errors#${err.code}`,
     title: ERRORS[err.code].title,
     status: err.status,
-    detail: err.message,
+    detail,
     code: err.code,
   }
-  if (err.errors && err.errors.length > 0) problem.errors = err.errors
+  if (errors && errors.length > 0) problem.errors = errors
   return problem
 }

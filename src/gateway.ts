@@ -4,16 +4,19 @@
  * start the gateway here.
  */
 import type { Queue } from 'bullmq'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { buildApp, type AppLogger } from './app.js'
 import type { Config, EnvName } from './config.js'
 import type { EnvContext } from './context.js'
+import { loadAccounts } from './accounts/accounts.js'
 import { loadParties, type PartyDirectory } from './parties/parties.js'
 import { httpsOptions } from './security/tls-options.js'
+import { targetGuard } from './delivery/target-guard.js'
 import { allQueues, createQueue, deliveryQueueName, SHARED_QUEUES, type SharedQueueName } from './queue/queues.js'
 import { commandConnection, waitReady } from './store/redis-client.js'
 import { checkRedisPolicy } from './observability/redis-checks.js'
+import { redisStatusLog } from './observability/redis-status-log.js'
 import { forwardOutbox } from './queue/forward-queue.js'
 import { settlePublications } from './services/publish-service.js'
 import { startWorkers, type RunningWorkers } from './workers/start-workers.js'
@@ -54,14 +57,26 @@ export function createContexts(config: Config, directory: PartyDirectory, redis:
   return contexts
 }
 
+/** The command connection and every queue of the contexts report outages through the logger, once. */
+export function watchRedis(log: FastifyBaseLogger, redis: Redis, contexts: Iterable<EnvContext>): void {
+  const status = redisStatusLog(log)
+  status.watchClient('command connection', redis)
+  for (const ctx of contexts) for (const q of allQueues(ctx).values()) status.watchEmitter(`queue ${ctx.env}/${q.name}`, q)
+}
+
 export async function createGateway(config: Config, opts: GatewayOptions): Promise<Gateway> {
   const directory = loadParties(config.PARTIES_FILE, config.environments)
   // Before Redis: a wrong TLS setting or unreadable PEM file stops the start at once.
   const https = httpsOptions(config)
+  // Likewise a WEBHOOK_ALLOW_PRIVATE_CIDRS that does not parse.
+  targetGuard(config)
+  // Likewise a wrong INSPECTORS_FILE or OIDC setting (src/accounts/).
+  loadAccounts(config, directory)
   const redis = commandConnection(opts.redisUrl)
   await waitReady(redis)
   const contexts = createContexts(config, directory, redis)
   const app = await buildApp({ config, redis, directory, contexts, https }, opts.logger ?? false)
+  watchRedis(app.log, redis, contexts.values())
   if (directory.demo) app.log.warn('PARTIES_FILE is not set: the demo parties and their public demo tokens are active')
   // noeviction and persistence: what "a 202 means stored" rests on (loud log, no refusal).
   await checkRedisPolicy(redis, app.log)

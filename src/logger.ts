@@ -20,8 +20,9 @@ export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    // A NISS outside the fields above (in an id, a comment, an error message) is masked too.
-    formatters: { log: scrubNissFromLog },
+    // A NISS outside the fields above (in an id, a comment, an error message) is masked too, and
+    // in a child logger's bindings (a request id is one: its shape is checked in app.ts as well).
+    formatters: { log: scrubNissFromLog, bindings: scrubNissFromLog },
     base: { service: 'blinker-gateway' },
   }
 }

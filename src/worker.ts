@@ -2,7 +2,7 @@
 import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
 import { ConfigError, loadConfig } from './config.js'
-import { createContexts } from './gateway.js'
+import { createContexts, watchRedis } from './gateway.js'
 import { loggerOptions } from './logger.js'
 import { loadParties, PartiesError } from './parties/parties.js'
 import { allQueues } from './queue/queues.js'
@@ -20,6 +20,7 @@ try {
   await waitReady(connection)
   await checkRedisPolicy(connection, log)
   const contexts = createContexts(config, loadParties(config.PARTIES_FILE, config.environments), connection)
+  watchRedis(log, connection, contexts.values())
   const workers = await startWorkers([...contexts.values()], redis.url, log)
   log.info({ workers: workers.workers.map((w) => w.name), environments: config.environments }, 'blinker gateway workers running')
   closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {

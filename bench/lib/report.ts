@@ -4,7 +4,7 @@
  */
 import { median, ratio, round } from './stats.js'
 
-export type ScenarioId = 'rest-single' | 'rest-batch' | 'soap' | 'publish' | 'mailbox' | 'e2e'
+export type ScenarioId = 'rest-single' | 'rest-batch' | 'soap' | 'publish' | 'mailbox' | 'e2e' | 'search'
 
 /** One side (gateway or baseline) of a scenario, the median over rounds. */
 export interface SideResult {
@@ -35,6 +35,8 @@ export interface ScenarioResult {
   baseline?: SideResult
   /** Redis used_memory growth per stored item (blinker or feedback), bytes. */
   redisBytesPerItem?: number
+  /** The feedback search page (issue 18): p99 with 10 000 and with 1 000 000 stored messages, ms. */
+  search?: { p99Small: number; p99Large: number; ratio: number; seedSeconds: number }
   /** A third server measured in the same rounds for information, with no target (results.json). */
   reference?: { title: string; result: SideResult }
   /** Every round, for results.json. */
@@ -72,6 +74,8 @@ const MB = 1024 * 1024
 export const RATIO_TARGETS: Partial<Record<ScenarioId, number>> = { 'rest-single': 0.8, 'rest-batch': 0.8, soap: 1.3, publish: 0.8, e2e: 0.8 }
 export const HALF_LOAD_P99_MS: Partial<Record<ScenarioId, number>> = { 'rest-single': 25, soap: 25, mailbox: 50 }
 export const REDIS_BYTES_PER_BLINKER = 2048
+/** Issue 18: the feedback search page (limit 100, three filters), with 10 000 and with 1 000 000 stored. */
+export const SEARCH_P99_MS = 50
 export const PEAK_RSS_BYTES = 300 * MB
 
 const check = (target: string, value: number, op: '>=' | '<', limit: number, unit: string): TargetCheck => ({
@@ -94,6 +98,10 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetCheck
     const maxP99 = HALF_LOAD_P99_MS[r.id]
     if (maxP99 !== undefined) checks.push(check(`${r.id}: gateway p99 at half load`, clean(r, r.gateway.halfP99), '<', maxP99, 'ms'))
     if (r.id === 'publish') checks.push(check('publish: Redis memory per blinker', clean(r, r.redisBytesPerItem ?? Number.NaN), '<', REDIS_BYTES_PER_BLINKER, 'B'))
+    if (r.search) {
+      checks.push(check('search: page p99, 10 000 stored', clean(r, r.search.p99Small), '<', SEARCH_P99_MS, 'ms'))
+      checks.push(check('search: page p99, 1 000 000 stored', clean(r, r.search.p99Large), '<', SEARCH_P99_MS, 'ms'))
+    }
   }
   const rss = results.map((r) => r.gateway.peakRss).filter(Number.isFinite)
   if (rss.length > 0) checks.push(check('gateway peak RSS under load', Math.max(...rss), '<', PEAK_RSS_BYTES, 'B'))

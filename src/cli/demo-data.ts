@@ -116,7 +116,7 @@ export async function runDemoData(argv: readonly string[], io: CliIo, env: Recor
       bar.stop()
       if (args.json) io.out(JSON.stringify(summary, null, 2))
       else {
-        io.out(`${args.env}: ${summary.cpas} CPAS, years ${summary.years.join(', ')}: ${summary.accepted} blinkers published, ${summary.duplicates} already there, ${summary.rejected} rejected; ${summary.feedback} feedback messages.`)
+        io.out(`${args.env}: ${summary.cpas} CPAS, years ${summary.years.join(', ')}: ${summary.accepted} blinkers published, ${summary.duplicates} already there, ${summary.rejected} rejected; ${summary.feedback} feedback messages; ${summary.followUps} follow-ups opened.`)
         io.out(`See GET /${args.env}/v1/statistics?period=2016 or the dashboard at /${args.env}/dashboard.`)
       }
       return summary.rejected > 0 ? EXIT.FAILED : EXIT.OK

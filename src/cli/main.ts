@@ -8,7 +8,9 @@ import { auditCommand } from './audit.js'
 import { conformanceCommand } from './conformance.js'
 import { deadLettersCommand } from './dead-letters.js'
 import { demoDataCommand } from './demo-data.js'
+import { hashPasswordCommand } from './hash-password.js'
 import { partiesCommand } from './parties.js'
+import { reindexCommand } from './reindex.js'
 import { retentionCommand } from './retention.js'
 import { statsCommand } from './stats.js'
 import { validateCommand } from './validate.js'
@@ -21,9 +23,11 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   retention: retentionCommand,
   stats: statsCommand,
   parties: partiesCommand,
+  'hash-password': hashPasswordCommand,
   audit: auditCommand,
   conformance: conformanceCommand,
   'demo-data': demoDataCommand,
+  reindex: reindexCommand,
 }
 
 function usage(): string {

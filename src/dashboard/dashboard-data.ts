@@ -4,11 +4,12 @@
  * (electronic via a software house, or Excel lists).
  */
 import type { EnvContext } from '../context.js'
+import { cpasNames } from '../cpas/cpas-directory.js'
+import { DEFAULT_LANG, type Lang } from '../i18n/index.js'
 import type { Feedback, PublishedBlinker } from '../domain/model.js'
 import { countDeadLetters } from '../queue/dead-letters.js'
 import { allQueues } from '../queue/queues.js'
 import { keys } from '../store/keys.js'
-import { listPeriods } from '../store/statistics-store.js'
 import { statisticsFor, trend, type StatisticsAnswer, type TrendPoint } from '../statistics/statistics-service.js'
 
 export interface InboxItem {
@@ -28,6 +29,8 @@ export interface DashboardData {
   inbox: InboxItem[]
   deadLetters: { queue: string; count: number }[]
   channels: { electronic: number; excel: number }
+  /** Display names of the CPAS shown (the CPAS directory in the page's language, else the parties file, else the number). */
+  names: Map<string, string>
   generatedAt: string
 }
 
@@ -44,18 +47,29 @@ async function latestInbox(envCtx: EnvContext, n: number): Promise<InboxItem[]> 
   })
 }
 
-/** The dashboard's data for a period (default: the latest period with data). */
-export async function dashboardData(envCtx: EnvContext, wanted?: string): Promise<DashboardData> {
-  const periods = await listPeriods(envCtx.redis, envCtx.keys)
-  const period = wanted ?? periods.at(-1)
+/**
+ * The period shown when none is asked: the latest one with file counts (PUT /statistics/files),
+ * since a rate needs its denominator — a few blinkers of a newer year (sandbox, early
+ * publication) must not switch the dashboard to an empty year. Without any file counts, the
+ * latest period with blinkers.
+ */
+export function defaultPeriod(points: readonly Pick<TrendPoint, 'period' | 'all'>[]): string | undefined {
+  return points.filter((p) => p.all.files > 0).at(-1)?.period ?? points.at(-1)?.period
+}
+
+/** The dashboard's data for a period (default: defaultPeriod). */
+export async function dashboardData(envCtx: EnvContext, wanted?: string, lang: Lang = DEFAULT_LANG): Promise<DashboardData> {
   const queues = [...allQueues(envCtx).values()]
-  const [stats, points, inbox, dead] = await Promise.all([
-    period ? statisticsFor(envCtx, period) : Promise.resolve(undefined),
+  const [points, inbox, dead] = await Promise.all([
     trend(envCtx),
     latestInbox(envCtx, INBOX_ITEMS),
     Promise.all(queues.map(async (q) => ({ queue: q.name, count: await countDeadLetters(q) }))),
   ])
+  const periods = points.map((p) => p.period)
+  const period = wanted ?? defaultPeriod(points)
+  const stats = period ? await statisticsFor(envCtx, period) : undefined
   const channels = { electronic: 0, excel: 0 }
   for (const c of stats?.cpas ?? []) channels[c.channel]++
-  return { env: envCtx.env, period, periods, stats, trend: points, inbox, deadLetters: dead, channels, generatedAt: new Date().toISOString() }
+  const names = await cpasNames(envCtx, [...(stats?.cpas ?? []).map((c) => c.cpasKbo), ...inbox.map((i) => i.feedback.cpasKbo ?? '').filter((k) => k !== '')], lang)
+  return { env: envCtx.env, period, periods, stats, trend: points, inbox, deadLetters: dead, channels, names, generatedAt: new Date().toISOString() }
 }

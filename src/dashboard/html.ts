@@ -31,9 +31,3 @@ export function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
 
 /** Markup the code itself wrote (never data). */
 export const raw = (markup: string): Html => new Html(markup)
-
-/** 0.0381 → "3.81 %"; null → "–". */
-export const percent = (rate: number | null | undefined, digits = 2): string => (rate === null || rate === undefined ? '–' : `${(rate * 100).toFixed(digits)} %`)
-
-/** 207237 → "207 237" (the seed's thin-space grouping, as a plain space). */
-export const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')

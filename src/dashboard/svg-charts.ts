@@ -1,18 +1,25 @@
 /**
  * SVG charts drawn on the server (no script, no build step): a histogram of the CPAS rates with
  * the 5 % target and 10 % inspection lines (the seed's "répartition des dossiers avec
- * clignotants"), stacked justified/unjustified bars per flow, and a line chart of the rates per
- * period. Elements carry classes and data-* attributes the browser test counts.
+ * clignotants"), justified/unjustified bars per flow, and a line chart of the rates per period.
+ * Each scales to its panel (viewBox, CSS width 100 %), has y-axis ticks, and keeps its labels
+ * inside the drawing. Texts and numbers in the page's language; chart-tables.ts gives the same
+ * data as tables. Elements carry classes and data-* attributes the browser test counts.
  */
-import { html, percent, raw, type Html } from './html.js'
+import { DEFAULT_LANG, fmt, t, type Lang } from '../i18n/index.js'
+import { html, raw, type Html } from './html.js'
 
-const W = 760
-const FONT = raw('font-family="system-ui, sans-serif" font-size="11"')
+/** The drawing's width in SVG units (it is scaled to the panel's width). */
+export const CHART_WIDTH = 640
+const W = CHART_WIDTH
+const FONT = raw('font-family="system-ui, sans-serif" font-size="13"')
+const AXIS = '#57606a'
+const GRID = '#d8dee4'
 
 export interface HistogramOptions {
   /** Bin width as a rate; default 0.01 (one percentage point). */
   bin?: number
-  /** Lines drawn across the chart; default 5 % and 10 %. */
+  /** Lines drawn across the chart; default 5 % (target) and 10 % (inspection). */
   lines?: readonly { rate: number; label: string; color: string }[]
 }
 
@@ -27,64 +34,97 @@ export function histogramBins(rates: readonly number[], bin = 0.01): number[] {
   return bins
 }
 
-export function rateHistogram(rates: readonly number[], opts: HistogramOptions = {}): Html {
-  const bin = opts.bin ?? 0.01
-  const lines = opts.lines ?? [
-    { rate: 0.05, label: 'target 5 %', color: '#1a7f37' },
-    { rate: 0.1, label: 'inspection 10 %', color: '#cf222e' },
+/** Round tick values from 0 to at least `max`: about `count` steps of 1, 2 or 5 × 10^n. */
+export function niceTicks(max: number, count = 4, integer = false): number[] {
+  if (!(max > 0)) return [0, 1]
+  const rough = max / count
+  const mag = 10 ** Math.floor(Math.log10(rough))
+  let step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= rough) ?? 10 * mag
+  if (integer) step = Math.max(1, Math.round(step))
+  const ticks: number[] = []
+  for (let v = 0; v < max + step - 1e-9; v += step) ticks.push(Number(v.toPrecision(12)))
+  return ticks
+}
+
+/** The 5 % and 10 % lines. */
+export function thresholdLines(lang: Lang): NonNullable<HistogramOptions['lines']> {
+  const f = fmt(lang)
+  return [
+    { rate: 0.05, label: t(lang, 'dashboard.chart.target', { rate: f.percent(0.05, 0) }), color: '#1a7f37' },
+    { rate: 0.1, label: t(lang, 'dashboard.chart.inspection', { rate: f.percent(0.1, 0) }), color: '#b3261e' },
   ]
+}
+
+export function rateHistogram(rates: readonly number[], lang: Lang = DEFAULT_LANG, opts: HistogramOptions = {}): Html {
+  const f = fmt(lang)
+  const bin = opts.bin ?? 0.01
+  const lines = opts.lines ?? thresholdLines(lang)
   const bins = histogramBins(rates, bin)
-  const H = 260
-  const left = 40
+  const H = 300
+  const left = 44
+  const top = 44
   const bottom = 30
-  const plotW = W - left - 10
-  const plotH = H - bottom - 20
-  const maxCount = Math.max(1, ...bins)
+  const plotW = W - left - 12
+  const plotH = H - top - bottom
+  const yTicks = niceTicks(Math.max(1, ...bins), 4, true)
+  const maxCount = yTicks.at(-1) as number
   const bw = plotW / bins.length
   const x = (rate: number) => left + (rate / bin) * bw
-  const y = (count: number) => 20 + plotH - (count / maxCount) * plotH
+  const y = (count: number) => top + plotH - (count / maxCount) * plotH
+  const axis = yTicks.map(
+    (v) => html`<g class="y-tick"><line x1="${left}" x2="${left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${GRID}"/><text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${f.number(v)}</text></g>`,
+  )
   const bars = bins.map((count, i) => {
     const from = i * bin
     const fill = from >= 0.1 ? '#f4a3a3' : from >= 0.05 ? '#f7d08a' : '#9fd3a8'
-    return html`<rect class="bar" data-count="${count}" x="${(left + i * bw + 1).toFixed(1)}" y="${y(count).toFixed(1)}" width="${Math.max(1, bw - 2).toFixed(1)}" height="${(20 + plotH - y(count)).toFixed(1)}" fill="${fill}"><title>${percent(from, 0)}–${percent(from + bin, 0)}: ${count} CPAS</title></rect>`
+    const title = t(lang, 'dashboard.chart.bin', { from: f.percent(from, 0), to: f.percent(from + bin, 0), count: f.number(count) })
+    return html`<rect class="bar" data-count="${count}" x="${(left + i * bw + 1).toFixed(1)}" y="${y(count).toFixed(1)}" width="${Math.max(1, bw - 2).toFixed(1)}" height="${(top + plotH - y(count)).toFixed(1)}" fill="${fill}"><title>${title}</title></rect>`
   })
+  // An x label every 5 points, or fewer when the bins are narrow, so labels never collide.
+  const every = bins.length > 40 ? 10 : 5
   const ticks = bins.map((_, i) =>
-    i % 5 === 0 ? html`<text x="${x(i * bin).toFixed(1)}" y="${H - 12}" text-anchor="middle">${Math.round(i * bin * 100)} %</text>` : '',
+    i % every === 0 ? html`<text x="${x(i * bin).toFixed(1)}" y="${H - 10}" text-anchor="${i === 0 ? 'start' : 'middle'}">${f.percent(i * bin, 0)}</text>` : '',
   )
-  const marks = lines.map(
-    (l) =>
-      html`<g class="threshold" data-threshold="${l.rate}"><line x1="${x(l.rate).toFixed(1)}" x2="${x(l.rate).toFixed(1)}" y1="14" y2="${20 + plotH}" stroke="${l.color}" stroke-width="2" stroke-dasharray="6 3"/><text x="${(x(l.rate) + 4).toFixed(1)}" y="12" fill="${l.color}">${l.label}</text></g>`,
-  )
-  return html`<svg class="chart" id="rate-histogram" role="img" aria-label="Distribution of CPAS by share of files with a blinker" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" ${FONT}>
-<text x="4" y="12">CPAS</text><line x1="${left}" x2="${W - 10}" y1="${20 + plotH}" y2="${20 + plotH}" stroke="#555"/>
-<text x="4" y="${y(maxCount) + 4}">${maxCount}</text>${bars}${ticks}${marks}</svg>`
+  // Labels on two rows (the lines may be close), anchored at the end when near the right edge.
+  const marks = lines.map((l, k) => {
+    const lx = x(l.rate)
+    const nearEnd = lx > W - 160
+    return html`<g class="threshold" data-threshold="${l.rate}"><line x1="${lx.toFixed(1)}" x2="${lx.toFixed(1)}" y1="${top - 6}" y2="${top + plotH}" stroke="${l.color}" stroke-width="2" stroke-dasharray="6 3"/><text x="${(nearEnd ? lx - 4 : lx + 4).toFixed(1)}" y="${14 + k * 15}" fill="${l.color}" text-anchor="${nearEnd ? 'end' : 'start'}">${l.label}</text></g>`
+  })
+  return html`<svg class="chart" id="rate-histogram" role="img" aria-label="${t(lang, 'dashboard.chart.histogramLabel')}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMinYMin meet" ${FONT}>
+<text x="4" y="14">${t(lang, 'dashboard.chart.cpasAxis')}</text>${axis}<line x1="${left}" x2="${W - 12}" y1="${top + plotH}" y2="${top + plotH}" stroke="${AXIS}"/>${bars}${ticks}${marks}</svg>`
 }
 
 export interface ShareRow {
+  /** The flow (a code; its name comes from the catalogue). */
+  flow: string
   label: string
   justified: number
   unjustified: number
 }
 
-/** One horizontal bar per flow: justified (blue) then unjustified (orange), as shares of its feedback. */
-export function shareBars(rows: readonly ShareRow[]): Html {
-  const rowH = 24
-  const left = 190
-  const plotW = W - left - 90
-  const H = rows.length * rowH + 30
+/** One bar per flow, its name above it: justified (blue) then unjustified (orange), as shares of its feedback. */
+export function shareBars(rows: readonly ShareRow[], lang: Lang = DEFAULT_LANG): Html {
+  const f = fmt(lang)
+  const rowH = 40
+  const left = 8
+  const plotW = W - left - 150
+  const H = rows.length * rowH + 34
   const bars = rows.map((r, i) => {
     const total = r.justified + r.unjustified
     const j = total ? (r.justified / total) * plotW : 0
     const u = total ? (r.unjustified / total) * plotW : 0
-    const yy = 20 + i * rowH
-    return html`<g class="flow-share" data-flow="${r.label}"><text x="${left - 6}" y="${yy + 14}" text-anchor="end">${r.label}</text>
-<rect class="justified" x="${left}" y="${yy}" width="${j.toFixed(1)}" height="${rowH - 6}" fill="#54aeff"/>
-<rect class="unjustified" x="${(left + j).toFixed(1)}" y="${yy}" width="${u.toFixed(1)}" height="${rowH - 6}" fill="#fb8f44"/>
-<text x="${left + plotW + 6}" y="${yy + 14}">${total ? `${percent(r.unjustified / total, 0)} unj. (${total})` : 'no feedback'}</text></g>`
+    const yy = 30 + i * rowH
+    const value = total ? t(lang, 'dashboard.chart.unjustifiedShare', { share: f.percent(r.unjustified / total, 0), total: f.number(total) }) : t(lang, 'dashboard.chart.noFeedback')
+    return html`<g class="flow-share" data-flow="${r.flow}"><text x="${left}" y="${yy + 12}">${r.label}</text>
+<rect x="${left}" y="${yy + 17}" width="${plotW}" height="16" fill="#f6f8fa" stroke="${GRID}"/><rect class="justified" x="${left}" y="${yy + 17}" width="${j.toFixed(1)}" height="16" fill="#54aeff"/>
+<rect class="unjustified" x="${(left + j).toFixed(1)}" y="${yy + 17}" width="${u.toFixed(1)}" height="16" fill="#fb8f44"/>
+<text x="${left + plotW + 8}" y="${yy + 30}">${value}</text></g>`
   })
-  return html`<svg class="chart" id="flow-shares" role="img" aria-label="Justified and unjustified feedback per flow" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" ${FONT}>
-<rect x="${left}" y="2" width="10" height="10" fill="#54aeff"/><text x="${left + 14}" y="11">justified</text>
-<rect x="${left + 90}" y="2" width="10" height="10" fill="#fb8f44"/><text x="${left + 104}" y="11">unjustified (cancellation)</text>${bars}</svg>`
+  const axis = [0, 0.25, 0.5, 0.75, 1].map((v) => html`<text class="x-tick" x="${(left + v * plotW).toFixed(1)}" y="${H - 2}" text-anchor="${v === 0 ? 'start' : v === 1 ? 'end' : 'middle'}" fill="${AXIS}">${f.percent(v, 0)}</text>`)
+  return html`<svg class="chart" id="flow-shares" role="img" aria-label="${t(lang, 'dashboard.chart.flowLabel')}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMinYMin meet" ${FONT}>
+<rect x="${left}" y="4" width="12" height="12" fill="#54aeff"/><text x="${left + 16}" y="14">${t(lang, 'dashboard.chart.justified')}</text>
+<rect x="${left + 150}" y="4" width="12" height="12" fill="#fb8f44"/><text x="${left + 166}" y="14">${t(lang, 'dashboard.chart.unjustified')}</text>${bars}${axis}</svg>`
 }
 
 export interface Series {
@@ -94,23 +134,60 @@ export interface Series {
   values: readonly (number | null)[]
 }
 
-/** Rates per period, one line per series, with the 5 % and 10 % lines. */
-export function trendChart(periods: readonly string[], series: readonly Series[]): Html {
-  const H = 220
-  const left = 50
-  const plotW = W - left - 140
-  const plotH = H - 50
-  const top = Math.max(0.12, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null))) * 1.1
+/**
+ * Places value labels at one x so they stay `gap` apart (greedy, top to bottom), starting from the
+ * points' own heights. Returns the label y per input, in input order.
+ */
+export function dodge(ys: readonly number[], gap = 13): number[] {
+  const order = ys.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v)
+  const out = new Array<number>(ys.length)
+  let last = -Infinity
+  for (const { v, i } of order) {
+    const placed = Math.max(v, last + gap)
+    out[i] = placed
+    last = placed
+  }
+  return out
+}
+
+/** Rates per period, one line per series with its values written at each point, the 5 % and 10 % lines. */
+export function trendChart(periods: readonly string[], series: readonly Series[], lang: Lang = DEFAULT_LANG): Html {
+  const f = fmt(lang)
+  const H = 300
+  const left = 52
+  const top = 40
+  const right = 70
+  const plotW = W - left - right
+  const plotH = H - top - 34
+  const yTicks = niceTicks(Math.max(0.12, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null))) * 1.05, 4)
+  const maxY = yTicks.at(-1) as number
   const x = (i: number) => left + (periods.length <= 1 ? plotW / 2 : (i / (periods.length - 1)) * plotW)
-  const y = (v: number) => 20 + plotH - (v / top) * plotH
-  const guides = [0.05, 0.1].map(
-    (r) => html`<g class="threshold" data-threshold="${r}"><line x1="${left}" x2="${left + plotW}" y1="${y(r).toFixed(1)}" y2="${y(r).toFixed(1)}" stroke="${r === 0.05 ? '#1a7f37' : '#cf222e'}" stroke-dasharray="6 3"/><text x="4" y="${(y(r) + 4).toFixed(1)}">${percent(r, 0)}</text></g>`,
+  const y = (v: number) => top + plotH - (v / maxY) * plotH
+  const axis = yTicks.map(
+    (v) => html`<g class="y-tick"><line x1="${left}" x2="${left + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${GRID}"/><text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${f.percent(v, 0)}</text></g>`,
   )
+  const guides = thresholdLines(lang).map(
+    (l) => html`<g class="threshold" data-threshold="${l.rate}"><line x1="${left}" x2="${left + plotW}" y1="${y(l.rate).toFixed(1)}" y2="${y(l.rate).toFixed(1)}" stroke="${l.color}" stroke-width="1.5" stroke-dasharray="6 3"/></g>`,
+  )
+  // Value labels right of each point, moved apart where series are close.
+  const labelY = periods.map((_, i) => {
+    const at = series.map((s) => s.values[i] ?? null)
+    const ys = at.map((v) => (v === null ? Number.NaN : y(v) + 4))
+    const present = ys.map((v, k) => ({ v, k })).filter((p) => !Number.isNaN(p.v))
+    const placed = dodge(present.map((p) => p.v))
+    const out = new Array<number>(series.length).fill(Number.NaN)
+    present.forEach((p, n) => (out[p.k] = placed[n] as number))
+    return out
+  })
+  const legend = series.map((s, k) => html`<g class="legend"><rect x="${left + k * 150}" y="6" width="12" height="12" fill="${s.color}"/><text x="${left + k * 150 + 16}" y="16">${s.label}</text></g>`)
   const lines = series.map((s, k) => {
-    const pts = s.values.map((v, i) => (v === null ? null : ([x(i), y(v)] as const))).filter((p): p is readonly [number, number] => p !== null)
-    const path = pts.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${px.toFixed(1)},${py.toFixed(1)}`).join(' ')
-    return html`<g class="series" data-series="${s.label}"><path d="${path}" fill="none" stroke="${s.color}" stroke-width="2"/>${pts.map(([px, py]) => html`<circle class="point" cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="4" fill="${s.color}"/>`)}<text x="${left + plotW + 10}" y="${30 + k * 16}" fill="${s.color}">${s.label}</text></g>`
+    const pts = s.values.map((v, i) => (v === null ? null : { i, v, px: x(i), py: y(v) })).filter((p): p is { i: number; v: number; px: number; py: number } => p !== null)
+    const path = pts.map((p, n) => `${n === 0 ? 'M' : 'L'}${p.px.toFixed(1)},${p.py.toFixed(1)}`).join(' ')
+    return html`<g class="series" data-series="${s.label}"><path d="${path}" fill="none" stroke="${s.color}" stroke-width="2"/>${pts.map(
+      (p) =>
+        html`<circle class="point" cx="${p.px.toFixed(1)}" cy="${p.py.toFixed(1)}" r="4" fill="${s.color}"/><text class="value" x="${(p.px + 7).toFixed(1)}" y="${(labelY[p.i]?.[k] ?? p.py).toFixed(1)}" fill="${s.color}">${f.percent(p.v)}</text>`,
+    )}</g>`
   })
   const labels = periods.map((p, i) => html`<text x="${x(i).toFixed(1)}" y="${H - 10}" text-anchor="middle">${p}</text>`)
-  return html`<svg class="chart" id="trend" role="img" aria-label="Share of files with a blinker per period" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" ${FONT}>${guides}${lines}${labels}</svg>`
+  return html`<svg class="chart" id="trend" role="img" aria-label="${t(lang, 'dashboard.chart.trendLabel')}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMinYMin meet" ${FONT}>${legend}${axis}${guides}${lines}${labels}</svg>`
 }

@@ -42,6 +42,7 @@ export const TAGS = [
   { name: 'operator', description: 'People running the gateway: dead letters.' },
   { name: 'public', description: 'No credential: published schemas and the message validator.' },
   { name: 'operations', description: 'Health, readiness and Prometheus metrics.' },
+  { name: 'follow-up', description: 'The inspection follows CPAS above 10 % up: visits, improvement plans, trajectories toward 5 %.' },
 ] as const
 
 const json = (schemaFile: string) => ({ $ref: schemaFile })
@@ -95,7 +96,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     tags: ['public'],
     body: { oneOf: [json('blinker.schema.json'), json('feedback.schema.json')] },
     bodyExample: EXAMPLES.feedback.value,
-    consumes: ['application/json', 'application/xml', 'text/xml'],
+    consumes: ['application/json', 'application/xml', 'text/xml', 'application/soap+xml'],
     responses: {
       200: {
         description: 'The verdict',
@@ -170,7 +171,8 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   'PUT /{env}/v1/subscriptions/self': {
     summary: 'Subscribe to push delivery',
-    description: 'Software house. Blinkers published while the subscription exists are POSTed to url, signed X-Blinker-Signature: sha256=<hex HMAC of the body>.',
+    description:
+      'Software house. Blinkers published while the subscription exists are POSTed to url, signed X-Blinker-Signature: sha256=<hex HMAC of the body>. A url whose host is or resolves to a loopback, private, link-local (metadata), CGNAT, unique-local or otherwise inside address is 400 GW_ERR_VALIDATION unless the operator allows it (WEBHOOK_ALLOW_PRIVATE_CIDRS); delivery checks again on every connection and never follows redirects.',
     tags: ['mailbox'],
     bodyExample: EXAMPLES.subscriptionRequest.value,
     responses: { 200: { description: 'The subscription (never the secret)', schema: { type: 'object', properties: { url: { type: 'string' }, updatedAt: { type: 'string' } } } } },
@@ -235,7 +237,8 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     tags: ['soap'],
     body: { type: 'string', description: 'A SOAP 1.1 envelope; see the WSDL.' },
     bodyExample: SOAP_EXAMPLE,
-    consumes: ['text/xml'],
+    // application/soap+xml only so that a SOAP 1.2 client hears GW_ERR_SOAP_ENVELOPE (this is 1.1), not a bare 415.
+    consumes: ['text/xml', 'application/soap+xml'],
     responses: { 200: { description: 'The <Operation>Response envelope', contentType: 'text/xml', schema: { type: 'string' } } },
     errors: [
       'GW_ERR_MALFORMED_XML',

@@ -14,6 +14,19 @@ interface FastifyLikeError extends Error {
 
 const REDIS_DOWN = /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Command timed out|MaxRetriesPerRequest|enableOfflineQueue|Reached the max retries|LOADING|READONLY|MISCONF/
 
+// Redis refusing a command's arguments (a stream id, an integer, a float, a range out of bounds):
+// the only way request data can make Redis answer an error. Other replies (WRONGTYPE, NOSCRIPT,
+// a script's own error) are the gateway's defects and stay 500.
+const REDIS_REFUSED_ARGUMENT = /^ERR (Invalid stream ID|invalid (start|end) ID|The ID specified|value is not an integer|value is not a valid float|min or max is not a float|min or max not valid|increment or decrement would overflow|.*out of range|.*(invalid|negative|not an integer) .*(count|limit|offset|timeout|expire))/i
+
+/**
+ * True when Redis refused a command because of a value in it (ioredis ReplyError): request data
+ * that slipped past validation. The caller gets 400, never GW_ERR_INTERNAL; a Redis outage is
+ * isStoreUnavailable (503).
+ */
+export const isRefusedArgument = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'ReplyError' && REDIS_REFUSED_ARGUMENT.test(err.message)
+
 /** True when the error says Redis did not take the command: the caller gets 503, not 500. */
 export const isStoreUnavailable = (err: unknown): boolean =>
   err instanceof Error && (err.name === 'MaxRetriesPerRequestError' || REDIS_DOWN.test(err.message))
@@ -31,6 +44,11 @@ export function toGatewayError(err: unknown): { error: GatewayError; internal: b
     })
     const code = where === 'body' ? 'GW_ERR_VALIDATION' : 'GW_ERR_BAD_PARAMETER'
     return { error: new GatewayError(code, `Invalid ${where}`, errors), internal: false }
+  }
+  // The client went away mid-body, or was cut off by HTTP_REQUEST_TIMEOUT_MS (Node's own 'aborted'
+  // reset of the request stream): its doing, not a defect; nobody is left to read the answer.
+  if (e?.code === 'ECONNRESET' && e.message === 'aborted') {
+    return { error: new GatewayError('GW_ERR_MALFORMED_REQUEST', 'The connection closed before the request body was complete'), internal: false }
   }
   switch (e?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -52,5 +70,8 @@ export function toGatewayError(err: unknown): { error: GatewayError; internal: b
   if (e?.statusCode === 413) return { error: new GatewayError('GW_ERR_PAYLOAD_TOO_LARGE'), internal: false }
   if (e?.statusCode === 415) return { error: new GatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE'), internal: false }
   if (isStoreUnavailable(err)) return { error: new GatewayError('GW_ERR_STORE_UNAVAILABLE'), internal: false }
+  // Not "internal": the caller sent a value out of range. Logged at warn by the renderers (a check
+  // is missing in front of that command), answered without Redis's message.
+  if (isRefusedArgument(err)) return { error: new GatewayError('GW_ERR_BAD_PARAMETER', 'A request value is out of the range the store accepts'), internal: false }
   return { error: new GatewayError('GW_ERR_INTERNAL', 'Internal error; it has been logged'), internal: true }
 }

@@ -3,10 +3,12 @@
  * app.ts). The line carries what an operator searches by: request id, method, path, route,
  * status, duration, environment, party, and the business ids of the call (blinkerId, messageId,
  * cpasKbo, kbo). Never a query value (a cursor or anything a client put there), never a header,
- * never a body beyond those ids — so no NISS and no token can reach the log from here.
+ * never a body beyond those ids, and the path percent-decoded with NISS-shaped numbers masked —
+ * so no NISS and no token can reach the log from here.
  */
 import type { LazyLogger } from './lazy-child-logger.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { scrubClientText } from '../security/niss-scrub.js'
 
 const ID_FIELDS = ['blinkerId', 'messageId', 'cpasKbo', 'kbo', 'queue', 'jobId'] as const
 // Ids only ever match these shapes; anything else is not copied (it could be a client's mistake
@@ -28,7 +30,8 @@ export function requestLogFields(request: FastifyRequest, statusCode: number, el
   // reqId is already bound to request.log by Fastify.
   const fields: Record<string, unknown> = {
     method: request.method,
-    path,
+    // The path is the client's text: decoded and NISS-masked (a NISS can be typed as a path segment).
+    path: scrubClientText(path),
     route: request.routeOptions.url ?? null,
     status: statusCode,
     ms: Math.round(elapsedMs * 10) / 10,

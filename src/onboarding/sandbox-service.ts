@@ -79,5 +79,5 @@ export async function sandboxDecision(envCtx: EnvContext, party: Party, req: Dec
   if (!(await isSandboxBlinker(envCtx.redis, envCtx.keys, record.cpas, record.blinkerId))) {
     throw new GatewayError('GW_ERR_NOT_SANDBOX', `Feedback ${messageId} concerns ${record.blinkerId}, which the sandbox did not create; only the inspection decides on it`)
   }
-  return decide(envCtx, actor(party), { ...req, messageId })
+  return decide(envCtx, actor(party).id, { ...req, messageId })
 }

@@ -4,6 +4,7 @@
  * sandbox decisions touch nothing outside it, so the publisher's acceptance data is never at risk.
  */
 import type { Redis } from 'ioredis'
+import { BLINKER_INDEX_LUA } from '../store/blinker-index.js'
 import { keys } from '../store/keys.js'
 import { runScript, type LuaScript } from '../store/scripts.js'
 
@@ -26,16 +27,16 @@ export const isSandboxBlinker = async (redis: Redis, prefix: string, kbo: string
  * as KEYS, so the script declares everything it touches). For each sandbox blinker, unless a
  * feedback on it is still on its way to the inspection (FEEDBACK_RECEIVED: deleting the blinker
  * would dead-letter the forward), delete its record and history, XDEL its mailbox entry (its
- * `seq`), decrement the per-status count, and drop it from the set. Feedback records stay: a
+ * `seq`), decrement the per-status count, leave the search index, and drop it from the set. Feedback records stay: a
  * messageId is an idempotency key for good. A blinker the sandbox creates between the two steps is
  * simply not part of this reset.
  * KEYS: set, mailbox, statusCounts, then per blinker: hash, history. ARGV: the blinker ids.
  */
-const RESET_LUA = `
+const RESET_LUA = `${BLINKER_INDEX_LUA}
 local deleted, kept = 0, {}
 for i, id in ipairs(ARGV) do
   local h, hist = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
-  local f = redis.call('HMGET', h, 'status', 'seq')
+  local f = redis.call('HMGET', h, 'status', 'seq', 'cpas')
   if f[1] == 'FEEDBACK_RECEIVED' then
     kept[#kept + 1] = id
   else
@@ -43,6 +44,7 @@ for i, id in ipairs(ARGV) do
       if f[2] then redis.call('XDEL', KEYS[2], f[2]) end
       redis.call('HINCRBY', KEYS[3], f[1], -1)
       redis.call('DEL', h, hist)
+      blIndexDrop(h, f[1], f[3] or '')
       deleted = deleted + 1
     end
     redis.call('SREM', KEYS[1], id)

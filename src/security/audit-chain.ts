@@ -23,7 +23,14 @@ import { runScript, type LuaScript } from '../store/scripts.js'
 /** Fields of an entry, in canonical order (the hash covers them in this order). */
 export const AUDIT_FIELDS = ['at', 'env', 'party', 'role', 'method', 'route', 'operation', 'blinkerId', 'messageId', 'cpas', 'count', 'status', 'result', 'requestId'] as const
 export type AuditField = (typeof AUDIT_FIELDS)[number]
-export type AuditEntry = Record<AuditField, string>
+/**
+ * Optional fields, after the fixed ones and only when not empty, so entries written before they
+ * existed keep their canonical form (and their hashes): `person`, the inspector logged in on the
+ * pages when a browser session made the call (the party is then that person's inspection party).
+ */
+export const OPTIONAL_AUDIT_FIELDS = ['person'] as const
+export type OptionalAuditField = (typeof OPTIONAL_AUDIT_FIELDS)[number]
+export type AuditEntry = Record<AuditField, string> & Partial<Record<OptionalAuditField, string>>
 
 /** `prev` of the first entry. */
 export const GENESIS = '0'.repeat(64)
@@ -49,6 +56,10 @@ export function canonicalForm(entry: Readonly<Record<string, string | undefined>
   for (let i = 0; i < AUDIT_FIELDS.length; i++) {
     const value = entry[AUDIT_FIELDS[i] as AuditField] ?? ''
     out += `${PAIR_OPENINGS[i] as string}${NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`}]`
+  }
+  for (const f of OPTIONAL_AUDIT_FIELDS) {
+    const value = entry[f]
+    if (value) out += `,${JSON.stringify([f, value])}`
   }
   return `${out}]`
 }
@@ -118,11 +129,12 @@ export interface StoredAuditEntry {
 export function readAuditEntry(flat: readonly string[]): StoredAuditEntry | string {
   const raw: Record<string, string> = {}
   for (let i = 0; i + 1 < flat.length; i += 2) raw[flat[i] as string] = flat[i + 1] as string
-  const known: readonly string[] = raw.entry === undefined ? [...AUDIT_FIELDS, 'prev', 'hash'] : STORED_FIELDS
+  const known: readonly string[] = raw.entry === undefined ? [...AUDIT_FIELDS, ...OPTIONAL_AUDIT_FIELDS, 'prev', 'hash'] : STORED_FIELDS
   const extra = Object.keys(raw).filter((k) => !known.includes(k))
   if (extra.length > 0) return `unexpected field(s) ${extra.join(', ')}`
   if (raw.entry === undefined) {
     const fields = Object.fromEntries(AUDIT_FIELDS.map((f) => [f, raw[f] ?? ''])) as AuditEntry
+    for (const f of OPTIONAL_AUDIT_FIELDS) if (raw[f]) fields[f] = raw[f]
     return { fields, canonical: canonicalForm(raw), prev: raw.prev, hash: raw.hash }
   }
   const fields = fieldsOf(raw.entry)
@@ -138,10 +150,12 @@ function fieldsOf(canonical: string): AuditEntry | undefined {
   } catch {
     return undefined
   }
-  if (!Array.isArray(pairs) || pairs.length !== AUDIT_FIELDS.length) return undefined
+  if (!Array.isArray(pairs) || pairs.length < AUDIT_FIELDS.length || pairs.length > AUDIT_FIELDS.length + OPTIONAL_AUDIT_FIELDS.length) return undefined
   const fields: Record<string, string> = {}
   for (const [i, pair] of pairs.entries()) {
-    if (!Array.isArray(pair) || pair.length !== 2 || pair[0] !== AUDIT_FIELDS[i] || typeof pair[1] !== 'string') return undefined
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[1] !== 'string') return undefined
+    // The fixed fields in order, then optional ones (canonicalForm decides whether their order and values are right).
+    if (i < AUDIT_FIELDS.length ? pair[0] !== AUDIT_FIELDS[i] : !(OPTIONAL_AUDIT_FIELDS as readonly string[]).includes(pair[0])) return undefined
     fields[pair[0] as string] = pair[1]
   }
   return fields as AuditEntry

@@ -1,5 +1,6 @@
 /**
- * The audit trail: every state-changing call on /{env} — who (party, role), environment, what
+ * The audit trail: every state-changing call on /{env} — who (party, role, and the person when a
+ * browser session made it), environment, what
  * (method, route, SOAP operation), on which blinker / message / CPAS (or how many items for a
  * batch), and the result (HTTP status and GW_ERR code) — appended to the environment's
  * hash-chained stream (audit-chain.ts). One generic hook set, installed once per environment in
@@ -22,6 +23,7 @@ import type { EnvContext } from '../context.js'
 import { toGatewayError } from '../ingress/error-mapping.js'
 import { keys } from '../store/keys.js'
 import { appendChained, type AuditEntry } from './audit-chain.js'
+import { maskNissText } from './niss-scrub.js'
 
 /** Operations a SOAP handler reports through noteAuditOperation; only the state-changing ones are kept. */
 const SOAP_READS = new Set(['GetBlinkers', 'GetFeedbackStatus'])
@@ -132,7 +134,11 @@ function entryFor(request: Annotated, status: number, env: string): AuditEntry {
     count: batch ? String(batch.length) : '',
     status: String(status),
     result: request[RESULT] ?? (status < 400 ? 'OK' : `HTTP_${status}`),
-    requestId: String(request.id).slice(0, 64),
+    // app.ts keeps a client's X-Request-Id only when it cannot carry a NISS; masked again here
+    // because the trail can never be cleaned.
+    requestId: maskNissText(String(request.id)).slice(0, 64),
+    // The inspector, when a browser session made the call (src/accounts/session-hook.ts).
+    ...(request.person ? { person: request.person.id } : {}),
   }
 }
 

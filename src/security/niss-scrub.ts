@@ -44,3 +44,43 @@ function scrub(value: unknown, depth: number): unknown {
 export function scrubNissFromLog(object: Record<string, unknown>): Record<string, unknown> {
   return scrub(object, 0) as Record<string, unknown>
 }
+
+/** Longest client-supplied text copied into a log line or an error; the rest is cut. */
+const MAX_CLIENT_TEXT = 200
+
+/** Decodes %XX escapes where they are valid, leaving the rest as sent (never throws). */
+const percentDecoded = (text: string): string =>
+  text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run)
+    } catch {
+      return run
+    }
+  })
+
+/**
+ * A value a client chose (a URL path, a header), made safe to log: percent-escapes decoded first
+ * (`%38%35…` is a NISS too), control characters dropped, NISS-shaped numbers masked, cut at
+ * 200 characters.
+ */
+export function scrubClientText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = percentDecoded(text).replace(/[\u0000-\u001f\u007f]/g, '')
+  const masked = maskNissText(plain)
+  return masked.length > MAX_CLIENT_TEXT ? `${masked.slice(0, MAX_CLIENT_TEXT)}…` : masked
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
+const OPAQUE = /^[A-Za-z0-9._-]{1,32}$/
+const DIGIT_RUN = /[0-9]{11}/
+
+/**
+ * True when a client's `X-Request-Id` may be kept (it is logged and written to the audit trail,
+ * which can never be cleaned): a UUID (8-4-4-4-12 hex) without a run of 11 digits, or an opaque
+ * id of 1–32 characters `[A-Za-z0-9._-]` with at most 10 digits in all — a NISS has 11, so no
+ * way of writing one (85073003328, 85.07.30-033.28) fits. Anything else is replaced by a UUID.
+ */
+export function isSafeRequestId(id: string): boolean {
+  if (UUID.test(id)) return !DIGIT_RUN.test(id)
+  return OPAQUE.test(id) && id.replace(/[^0-9]/g, '').length <= 10
+}

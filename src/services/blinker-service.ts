@@ -18,7 +18,7 @@ export type ResolveReason = (typeof RESOLVE_REASONS)[number]
 
 export function checkBlinkerId(blinkerId: string): void {
   if (!isValidBlinkerId(blinkerId)) {
-    throw new GatewayError('GW_ERR_BAD_PARAMETER', `${blinkerId} is not a blinkerId`, [{ path: 'params:/blinkerId', message: 'must match ^CLI-[0-9]{4}-[0-9]{9}$' }])
+    throw new GatewayError('GW_ERR_BAD_PARAMETER', 'The blinkerId path parameter is not a blinkerId', [{ path: 'params:/blinkerId', message: 'must match ^CLI-[0-9]{4}-[0-9]{9}$' }])
   }
 }
 

@@ -15,7 +15,6 @@
 import type { EnvContext } from '../context.js'
 import type { BlinkerStatus, FeedbackStatus, HistoryEntry } from '../domain/model.js'
 import { GatewayError } from '../errors.js'
-import type { Party } from '../parties/parties.js'
 import { keys } from '../store/keys.js'
 import { recordDecision, type Decision } from '../store/feedback-progress-store.js'
 import { getFeedback } from '../store/feedback-store.js'
@@ -37,11 +36,15 @@ export interface DecisionView {
   history: HistoryEntry[]
 }
 
-export async function decide(envCtx: EnvContext, inspector: Party, req: DecisionRequest): Promise<DecisionView> {
+/**
+ * `by` is who decides, as history and audit record it: the person logged in on the pages
+ * (actor(request), src/accounts/actor.ts), else the calling party's id.
+ */
+export async function decide(envCtx: EnvContext, by: string, req: DecisionRequest): Promise<DecisionView> {
   const messageId = parseMessageId(req.messageId)
   const before = await getFeedback(envCtx.redis, envCtx.keys, messageId)
   if (!before) throw new GatewayError('GW_ERR_UNKNOWN_MESSAGE', `No feedback message ${messageId} in this environment`)
-  const outcome = await recordDecision(envCtx.redis, envCtx.keys, messageId, before.blinkerId, req.decision, req.reason, inspector.id)
+  const outcome = await recordDecision(envCtx.redis, envCtx.keys, messageId, before.blinkerId, req.decision, req.reason, by)
   switch (outcome.kind) {
     case 'missing':
       throw new GatewayError('GW_ERR_UNKNOWN_MESSAGE', `No feedback message ${messageId} in this environment`)

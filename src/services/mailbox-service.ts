@@ -14,19 +14,22 @@ import { GatewayError } from '../errors.js'
 import { requireCpas } from '../ingress/rest/auth.js'
 import type { Party } from '../parties/parties.js'
 import { readMailbox, type MailboxEntry } from '../store/mailbox-store.js'
+import { cursorAfter } from '../store/stream-id.js'
 
 export const MAILBOX_LIMIT = { default: 100, max: 500 } as const
 
-const STREAM_ID = /^[0-9]{1,20}-[0-9]{1,20}$/
-const CURSOR = /^[A-Za-z0-9_-]{1,64}$/
+// base64url of at most 41 bytes (two 20-digit parts and the dash): 56 characters.
+const CURSOR = /^[A-Za-z0-9_-]{1,56}$/
 
 export const encodeCursor = (streamId: string): string => Buffer.from(streamId, 'latin1').toString('base64url')
 
-/** The stream id inside a cursor; anything else is the caller's 400. */
+/**
+ * The stream id inside a cursor; anything else — including an id Redis would refuse (a part over
+ * 2^64 − 1, the largest id, leading zeros) — is the caller's 400 (src/store/stream-id.ts).
+ */
 export function decodeCursor(cursor: string): string {
   const id = CURSOR.test(cursor) ? Buffer.from(cursor, 'base64url').toString('latin1') : ''
-  if (!STREAM_ID.test(id)) throw new GatewayError('GW_ERR_BAD_PARAMETER', 'after is not a cursor this mailbox gave out', [{ path: 'querystring:/after', message: 'must be the `next` of a previous page' }])
-  return id
+  return cursorAfter(id, 'querystring:/after')
 }
 
 /** Parses `limit` from a query string or SOAP element (both arrive as text). */
@@ -40,7 +43,7 @@ export function parseLimit(raw: string | number | undefined): number {
 }
 
 export function checkKbo(kbo: string): void {
-  if (!isValidKbo(kbo)) throw new GatewayError('GW_ERR_BAD_PARAMETER', `${kbo} is not a valid enterprise number`, [{ path: 'params:/kbo', message: 'must be a valid enterprise number (10 digits, mod-97 check)' }])
+  if (!isValidKbo(kbo)) throw new GatewayError('GW_ERR_BAD_PARAMETER', 'The kbo path parameter is not a valid enterprise number', [{ path: 'params:/kbo', message: 'must be a valid enterprise number (10 digits, mod-97 check)' }])
 }
 
 export interface BlinkerPage {

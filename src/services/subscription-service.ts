@@ -4,6 +4,7 @@
  * mailbox (the publish step decides, atomically with storing the blinker).
  */
 import type { EnvContext } from '../context.js'
+import { isBlockedTarget, targetGuard } from '../delivery/target-guard.js'
 import { GatewayError } from '../errors.js'
 import type { Party } from '../parties/parties.js'
 import { deleteSubscription, getSubscription, putSubscription } from '../store/subscription-store.js'
@@ -32,8 +33,23 @@ export function checkWebhookUrl(url: string): void {
   }
 }
 
+/**
+ * No calls inside: the URL's host, or any address its name resolves to now, must not be loopback,
+ * private, link-local… (src/delivery/target-guard.ts; delivery checks again on every connection).
+ * The refusal says which kind of address, never the URL or host (they may carry anything).
+ */
+export async function checkWebhookTarget(envCtx: Pick<EnvContext, 'config'>, url: string): Promise<void> {
+  try {
+    await targetGuard(envCtx.config).checkUrl(url)
+  } catch (err) {
+    if (!isBlockedTarget(err)) throw err
+    throw new GatewayError('GW_ERR_VALIDATION', `url must not point inside the gateway's network: ${err.message}`, [{ path: '/url', message: `host is or resolves to ${err.reason}` }])
+  }
+}
+
 export async function subscribe(envCtx: EnvContext, party: Party, req: SubscriptionRequest): Promise<SubscriptionView> {
   checkWebhookUrl(req.url)
+  await checkWebhookTarget(envCtx, req.url)
   const updatedAt = new Date().toISOString()
   await putSubscription(envCtx.redis, envCtx.keys, party.id, { url: req.url, secret: req.secret, updatedAt })
   return { url: req.url, updatedAt }

@@ -15,7 +15,10 @@ import { submitFeedbackBatch } from '../services/feedback-service.js'
 import { publishBlinkers } from '../services/publish-service.js'
 import { rowMessageId } from '../transition/message-id.js'
 import { putFilesCounts } from './statistics-service.js'
+import { putCpasDirectory } from '../cpas/cpas-directory.js'
+import { demoCpasNames } from '../cpas/demo-names.js'
 import { demoPlan, scaledPlan, SEED_2016, type DemoCpas, type DemoTargets } from './demo-plan.js'
+import { chooseDemoFollowUps, loadDemoFollowUps, withFallingRates } from '../follow-up/demo-follow-ups.js'
 import { seededRandom, type Random } from './seeded-random.js'
 
 export interface DemoOptions {
@@ -41,6 +44,8 @@ export interface DemoSummary {
   rejected: number
   feedback: number
   years: number[]
+  /** Follow-ups opened (0 without trend years, or when they exist already). */
+  followUps: number
 }
 
 const FLOWS_BY_REGIME: Record<Regime, readonly [Flow, number][]> = {
@@ -153,11 +158,17 @@ export async function loadDemoData(envCtx: EnvContext, publisher: Party, importe
   const targets = opts.targets ?? SEED_2016
   const seed = opts.seed ?? 2016
   const base = demoPlan(targets, seed).slice(0, opts.cpasLimit ?? Infinity)
-  const years: [number, DemoCpas[]][] = [[targets.year, base], ...(opts.trendYears ?? []).map(([y, ff, rf]) => [y, scaledPlan(base, ff, rf)] as [number, DemoCpas[]])]
+  // Follow-ups (src/follow-up/demo-follow-ups.ts): a few CPAS above 10 % in the earliest year whose rates then fall; the seed year is untouched.
+  const followUps = opts.trendYears?.length ? chooseDemoFollowUps(base) : []
+  const firstYear = Math.min(targets.year, ...(opts.trendYears ?? []).map(([y]) => y))
+  const years = withFallingRates([[targets.year, base], ...(opts.trendYears ?? []).map(([y, ff, rf]) => [y, scaledPlan(base, ff, rf)] as [number, DemoCpas[]])], followUps, targets.year)
   const ctx = withPlanCpas(envCtx, base)
   const all = years.map(([year, plan]) => [year, plan, demoBlinkers(plan, year, seed)] as const)
   const total = all.reduce((a, [, , b]) => a + b.length, 0)
-  const summary: DemoSummary = { cpas: base.length, blinkers: total, accepted: 0, duplicates: 0, rejected: 0, feedback: 0, years: years.map(([y]) => y).sort() }
+  const summary: DemoSummary = { cpas: base.length, blinkers: total, accepted: 0, duplicates: 0, rejected: 0, feedback: 0, years: years.map(([y]) => y).sort(), followUps: 0 }
+  // Names in French and Dutch for every demo CPAS (the CPAS directory), so none shows a blank.
+  const names = demoCpasNames(base)
+  for (let i = 0; i < names.length; i += BATCH) await putCpasDirectory(ctx, { cpas: names.slice(i, i + BATCH) })
   let done = 0
   for (const [year, plan, blinkers] of all) {
     await putFilesCounts(ctx, { period: String(year), counts: plan.flatMap((c) => (['DIS', 'LAW_1965'] as const).map((regime) => ({ cpasKbo: c.kbo, regime, files: c.files[regime] }))) })
@@ -176,5 +187,6 @@ export async function loadDemoData(envCtx: EnvContext, publisher: Party, importe
       summary.feedback += result.receipts.length
     }
   }
+  summary.followUps = await loadDemoFollowUps(ctx, importer.id, followUps, firstYear)
   return summary
 }

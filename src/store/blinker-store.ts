@@ -7,14 +7,16 @@ import type { Redis } from 'ioredis'
 import { LIFECYCLE, type LifecycleEvent } from '../domain/lifecycle.js'
 import type { BlinkerStatus, HistoryEntry, PublishedBlinker } from '../domain/model.js'
 import { GatewayError } from '../errors.js'
+import { BLINKER_INDEX_LUA } from './blinker-index.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
 
 /**
  * Lua function shared by every script that moves a blinker (publication, feedback, decisions):
- * returns 'moved', 'noop', 'refused' or 'missing', and the status before the call.
+ * returns 'moved', 'noop', 'refused' or 'missing', and the status before the call. A status change
+ * also moves the blinker in the search index (blinker-index.ts), in the same step.
  */
-export const TRANSITION_LUA = `
+export const TRANSITION_LUA = `${BLINKER_INDEX_LUA}
 local function inlist(csv, value)
   for item in string.gmatch(csv, '[^,]+') do if item == value then return true end end
   return false
@@ -34,16 +36,13 @@ local function transition(hashKey, historyKey, fromCsv, to, noopCsv, entryJson, 
     redis.call('HSET', hashKey, 'status', to, 'updatedAt', now)
     redis.call('RPUSH', historyKey, entryJson)
     if status ~= to then
+      blIndexMove(hashKey, status, to)
       if deltas then
         deltas[status] = (deltas[status] or 0) - 1
         deltas[to] = (deltas[to] or 0) + 1
       else
         countStatus((string.gsub(hashKey, 'blinker:[^:]*$', 'stats:status')), {[status] = -1, [to] = 1})
       end
-    end
-    -- Open blinkers by age (statistics-store.ts): a CLOSED one leaves {prefix}stats:open.
-    if to == 'CLOSED' then
-      redis.call('ZREM', (string.gsub(hashKey, 'blinker:[^:]*$', 'stats:open')), string.match(hashKey, 'blinker:([^:]*)$'))
     end
     return {'moved', status}
   end

@@ -5,17 +5,19 @@
  *   inbox (in the same step, and only once: the inbox entry id is kept on the record);
  * - dead-lettered: forwarding failed for good;
  * - decided: the inspection's ACCEPTED / REFUSED.
- * Every step is safe to repeat (worker retries, replays, a decision sent twice).
+ * Every step is safe to repeat (worker retries, replays, a decision sent twice). Each status change
+ * also moves the message in the search index (feedback-index.ts), in the same step.
  */
 import type { Redis } from 'ioredis'
 import { FEEDBACK_STEPS } from '../domain/feedback-rules.js'
 import type { LifecycleEvent } from '../domain/lifecycle.js'
 import type { BlinkerStatus, HistoryEntry } from '../domain/model.js'
 import { TRANSITION_LUA, transitionArgs } from './blinker-store.js'
+import { FEEDBACK_INDEX_LUA } from './feedback-index.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
 
-const FORWARDED_LUA = `${TRANSITION_LUA}
+const FORWARDED_LUA = `${TRANSITION_LUA}${FEEDBACK_INDEX_LUA}
 local fbKey, fbHist, bKey, bHist, inbox = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local f = redis.call('HMGET', fbKey, 'status', 'forwardedAt', 'inboxId')
 if not f[1] then return {'missing', ''} end
@@ -28,21 +30,23 @@ redis.call('HSET', fbKey, 'forwardedAt', ARGV[4], 'updatedAt', ARGV[4])
 if inlist(ARGV[5], f[1]) then
   redis.call('HSET', fbKey, 'status', 'FORWARDED')
   redis.call('RPUSH', fbHist, ARGV[6])
+  fbIndexMove(fbKey, f[1], 'FORWARDED')
 end
 local moved = transition(bKey, bHist, ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11])
 return {'done', moved[1]}
 `
 
-const DEAD_LUA = `
+const DEAD_LUA = `${FEEDBACK_INDEX_LUA}
 local f = redis.call('HGET', KEYS[1], 'status')
 if not f then return 'missing' end
 if f ~= ARGV[1] then return 'kept' end
 redis.call('HSET', KEYS[1], 'status', 'DEAD_LETTERED', 'updatedAt', ARGV[3])
 redis.call('RPUSH', KEYS[2], ARGV[2])
+fbIndexMove(KEYS[1], f, 'DEAD_LETTERED')
 return 'done'
 `
 
-const DECISION_LUA = `${TRANSITION_LUA}
+const DECISION_LUA = `${TRANSITION_LUA}${FEEDBACK_INDEX_LUA}
 local fbKey, fbHist, bKey, bHist = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local f = redis.call('HMGET', fbKey, 'status', 'kind')
 if not f[1] then return {'missing', ''} end
@@ -56,6 +60,7 @@ if ARGV[3] == 'always' or f[2] == ARGV[3] then
 end
 redis.call('HSET', fbKey, 'status', ARGV[1], 'decision', ARGV[5], 'updatedAt', ARGV[10])
 redis.call('RPUSH', fbHist, ARGV[4])
+fbIndexMove(fbKey, f[1], ARGV[1])
 return {'done', outcome}
 `
 

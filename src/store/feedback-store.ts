@@ -21,6 +21,7 @@ import type { Feedback, FeedbackStatus, HistoryEntry, Receipt } from '../domain/
 import { QUEUES } from '../queue/queues.js'
 import { LIFECYCLE } from '../domain/lifecycle.js'
 import { TRANSITION_LUA } from './blinker-store.js'
+import { FEEDBACK_INDEX_LUA } from './feedback-index.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
 import { FEEDBACK_STAT_LUA } from './statistics-store.js'
@@ -32,8 +33,10 @@ import { FEEDBACK_STAT_LUA } from './statistics-store.js'
 // ITEM_ARGS per item. The answer's detail for a stored or duplicate message is its receivedAt
 // (the receipt is rebuilt from it). The feedback's history list holds what came after RECEIVED:
 // RECEIVED itself is read off the record (getFeedback).
-const SUBMIT_LUA = `${TRANSITION_LUA}${FEEDBACK_STAT_LUA}
+// A stored message also enters the search index under RECEIVED (feedback-index.ts), in this step.
+const SUBMIT_LUA = `${TRANSITION_LUA}${FEEDBACK_STAT_LUA}${FEEDBACK_INDEX_LUA}
 local fromCsv, to, noopCsv, now, score, per = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local ix = fbIndexPrefix(KEYS[4] or '', 'feedback:[^:]*$')
 local out, deltas, counted = {}, {}, {}
 local function submit(k, a)
   local fbKey, bKey, bHist = KEYS[k], KEYS[k + 1], KEYS[k + 2]
@@ -53,6 +56,7 @@ local function submit(k, a)
   redis.call('HSET', fbKey, 'doc', ARGV[a + 1], 'digest', ARGV[a], 'status', 'RECEIVED',
     'receivedAt', now, 'updatedAt', now, 'blinkerId', ARGV[a + 6], 'cpas', ARGV[a + 3], 'code', ARGV[a + 7],
     'kind', ARGV[a + 8], 'party', ARGV[a + 9])
+  fbIndexPut(ix, 'RECEIVED', ARGV[a + 5], score, ARGV[a + 3], ARGV[a + 9], flow, ARGV[a + 7])
   -- The outbox entry goes with the record (a script is not rolled back if a later item fails).
   redis.call('ZADD', KEYS[1], score, ARGV[a + 5])
   local field = fstat .. '|' .. ARGV[a + 7]

@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis'
 import { keys } from './keys.js'
+import { rangeStartAfter } from './stream-id.js'
 
 export interface InboxEntry {
   /** Stream id: the cursor of this entry. */
@@ -14,7 +15,7 @@ export interface InboxEntry {
 }
 
 export async function readInbox(redis: Redis, prefix: string, after: string | undefined, limit: number): Promise<InboxEntry[]> {
-  const rows = await redis.xrange(keys.inspectionInbox(prefix), after ? `(${after}` : '-', '+', 'COUNT', limit)
+  const rows = await redis.xrange(keys.inspectionInbox(prefix), rangeStartAfter(after), '+', 'COUNT', limit)
   return rows.map(([id, fields]) => {
     const f: Record<string, string> = {}
     for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string

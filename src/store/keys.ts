@@ -27,6 +27,8 @@ export const keys = {
   inspectionInbox: (p: string) => `${p}inspection:inbox`,
   /** Prefix of the rate-limit counters (STRING with PTTL per party: `${p}ratelimit:{partyId}`). */
   rateLimit: (p: string) => `${p}ratelimit:`,
+  /** Prefix of the failed-authentication counters (STRING with PTTL): `a:{address}`, `p:{sha256(party) 32 hex}:{address}` (src/security/auth-throttle.ts). */
+  authFailures: (p: string) => `${p}authfail:`,
   /** STREAM: the hash-chained audit trail; fields at, env, party, role, …, prev, hash (src/security/audit-trail.ts). */
   audit: (p: string) => `${p}audit`,
   /** STRING counter: the sequence of sandbox blinker ids (CLI-YYYY-9xxxxxxxx), acceptance only. */
@@ -49,12 +51,34 @@ export const keys = {
   statsPeriods: (p: string) => `${p}stats:periods`,
   /** HASH `{period}|{regime}|{flow}|{code}` → feedback messages accepted for storage (feedback script). */
   statsFeedback: (p: string) => `${p}stats:feedback`,
-  /** ZSET blinkerId → publishedAt ms of every blinker not CLOSED (publish adds, the CLOSED transition removes). */
+  /** Legacy ZSET blinkerId → publishedAt ms of open blinkers: no longer written nor read (open blinkers by age come from blinkerIndex); deletable after `reindex`. */
   statsOpen: (p: string) => `${p}stats:open`,
   /** HASH `{YYYY-MM}|{regime}` → blinkers by the month their form period starts (monthly trend). */
   statsMonths: (p: string) => `${p}stats:months`,
+  /** HASH kbo → JSON `{ fr?, nl?, updatedAt }`: the CPAS directory's names (PUT /v1/cpas, src/cpas/). */
+  cpasDirectory: (p: string) => `${p}cpas:directory`,
   /** STRING with PX: held by the worker process running this interval's retention (src/retention/). */
   retentionLock: (p: string) => `${p}retention:lock`,
+  /** HASH per CPAS follow-up (src/follow-up/): doc (JSON with visits, actions, history), status, cpas, version (compare-and-set). */
+  followUp: (p: string, id: string) => `${p}followup:${id}`,
+  /** STRING counter: the sequence of follow-up ids (FU-000001, …). */
+  followUpSeq: (p: string) => `${p}followup:seq`,
+  /** SET per CPAS: the ids of its follow-ups. */
+  followUpsOfCpas: (p: string, kbo: string) => `${p}followups:cpas:${kbo}`,
+  /** ZSET per status (OPEN, PLAN_AGREED, MONITORING, CLOSED): follow-up id → openedAt ms; `ALL` holds every follow-up. */
+  followUpsByStatus: (p: string, status: string) => `${p}followups:status:${status}`,
+  /** HASH per browser session, keyed by the SHA-256 of its cookie id (src/accounts/session-store.ts): person, name, env, csrf, created, seen; PX = what is left of it. */
+  session: (p: string, idSha256: string) => `${p}session:${idSha256}`,
+  /** STRING with PX 10 min: JSON of one OIDC login in progress (PKCE verifier, nonce, next), keyed by its state (src/accounts/oidc-login.ts). */
+  oidcLogin: (p: string, state: string) => `${p}oidc:login:${state}`,
+  /**
+   * Prefix of the feedback search index (src/store/feedback-index.ts): ZSETs messageId → receivedAt
+   * ms, one per status (`{status}`) and per status × filter (`{status}|c:{kbo}`, `|p:{party}`,
+   * `|f:{flow}`, `|k:{code}`, `|fk:{flow}:{code}`), written in the same Lua step as the record.
+   */
+  feedbackIndex: (p: string) => `${p}ix:fb:`,
+  /** Prefix of the blinker search index (src/store/blinker-index.ts): ZSETs blinkerId → publishedAt ms per `{status}` and `{status}|c:{kbo}`. */
+  blinkerIndex: (p: string) => `${p}ix:bl:`,
   /** BullMQ prefix of this environment's queues. */
   queuePrefix: (p: string) => `${p}q`,
 }

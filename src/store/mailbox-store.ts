@@ -13,6 +13,7 @@ import type { BlinkerStatus } from '../domain/model.js'
 import { TRANSITION_LUA, transitionArgs } from './blinker-store.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
+import { rangeStartAfter } from './stream-id.js'
 
 // KEYS: per entry hash, history. ARGV: the DELIVER transition args (5). Returns per entry doc, status, publishedAt.
 const DELIVER_PAGE_LUA = `${TRANSITION_LUA}
@@ -45,7 +46,7 @@ export interface MailboxPage {
 
 /** Reads up to `limit` entries after `after` (exclusive) and marks them DELIVERED. */
 export async function readMailbox(redis: Redis, prefix: string, kbo: string, after: string | undefined, limit: number, by: string): Promise<MailboxPage> {
-  const raw = (await redis.xrange(keys.mailbox(prefix, kbo), after ? `(${after}` : '-', '+', 'COUNT', limit)) as [string, string[]][]
+  const raw = (await redis.xrange(keys.mailbox(prefix, kbo), rangeStartAfter(after), '+', 'COUNT', limit)) as [string, string[]][]
   if (raw.length === 0) return { entries: [], last: after }
   const ids = raw.map(([, fields]) => fields[1] ?? '')
   const keyList: string[] = []

@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis'
 import type { Blinker, HistoryEntry } from '../domain/model.js'
 import { deliveryQueueName } from '../queue/queues.js'
+import { BLINKER_INDEX_LUA } from './blinker-index.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
 import { COUNT_PUBLISHED_LUA, publishStats, publishStatsItemArgs, publishStatsItemKeys, publishStatsSharedKeys, type PublishStats } from './statistics-store.js'
@@ -22,7 +23,9 @@ export type PublishOutcome = (typeof PUBLISH_OUTCOME)[keyof typeof PUBLISH_OUTCO
 //        beneficiary member, `{regime}:{kbo}`, period, `{month}|{regime}`, `{period}|{regime}|{flow}`]
 //        (statistics-store.ts)
 // Subscriptions are read once per party: a subscription made during the batch applies from the next one.
-const PUBLISH_LUA = `${COUNT_PUBLISHED_LUA}
+// A new blinker also enters the search index under PUBLISHED (blinker-index.ts), in this step.
+const PUBLISH_LUA = `${COUNT_PUBLISHED_LUA}${BLINKER_INDEX_LUA}
+local ix = blIndexPrefix(KEYS[1], 'stats:status$')
 local P = tonumber(ARGV[1])
 local now, entry, score = ARGV[2], ARGV[3], ARGV[4]
 local subscribed = {}
@@ -42,6 +45,7 @@ for i = 1, n do
     local seq = redis.call('XADD', KEYS[k + 3], '*', 'id', ARGV[a + 1])
     redis.call('HSET', h, 'doc', ARGV[a + 3], 'digest', ARGV[a + 4], 'status', 'PUBLISHED', 'publishedAt', now, 'updatedAt', now, 'cpas', ARGV[a + 2], 'seq', seq, 'fstat', ARGV[a + 10])
     redis.call('RPUSH', KEYS[k + 2], entry)
+    blIndexPut(ix, 'PUBLISHED', ARGV[a + 1], score, ARGV[a + 2])
     countPublished(KEYS[k + 4], KEYS[k + 5], KEYS[sk + 1], KEYS[sk + 2], KEYS[sk + 3], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8], ARGV[a + 9], score, ARGV[a + 1])
     stored = stored + 1
     local p = tonumber(ARGV[a + 5])

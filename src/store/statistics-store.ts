@@ -2,9 +2,11 @@
  * Statistics counters, maintained at write time so a report never scans blinkers:
  * - publication (publish-store.ts, same Lua step): per period × regime × CPAS a SET of the
  *   beneficiaries with a blinker (exact distinct count, kept as a counter beside it so a report is
- *   two HGETALLs), a blinker counter, the month counter, the period list and the open-blinker ZSET;
+ *   two HGETALLs), a blinker counter, the month counter and the period list;
  * - feedback (feedback-store.ts, same Lua step): per period × regime × flow × code a counter;
- * - the CLOSED transition (blinker-store.ts TRANSITION_LUA) removes the blinker from the open ZSET;
+ * - open blinkers by age are counted off the blinker search index (blinker-index.ts: one ZSET per
+ *   status scored by publishedAt), which every transition keeps; it replaced the open-blinker ZSET
+ *   `stats:open` (same entries, a second copy: about 110 B per blinker);
  * - PUT /v1/statistics/files writes the denominators.
  *
  * The period of a blinker is the calendar year its subsidy form's period starts in
@@ -12,7 +14,8 @@
  * history: they are not decremented when a blinker closes or is purged.
  */
 import type { Redis } from 'ioredis'
-import type { Blinker, Regime } from '../domain/model.js'
+import { BLINKER_STATUSES, type Blinker, type Regime } from '../domain/model.js'
+import { blinkerIndexKey } from './blinker-index.js'
 import { keys } from './keys.js'
 
 /** What the publish script needs to count one blinker. */
@@ -40,12 +43,13 @@ export function publishStats(b: Blinker): PublishStats {
  * Keys per item: the beneficiary SET and the period's CPAS HASH; shared: periods, open, months.
  */
 export const COUNT_PUBLISHED_LUA = `
+-- openKey, score and id are no longer used (open blinkers are counted off the search index); the
+-- parameters stay so the publish script's KEYS and ARGV layout does not move.
 local function countPublished(benefKey, cpasKey, periodsKey, openKey, monthsKey, member, field, period, month, score, id)
   if redis.call('SADD', benefKey, member) == 1 then redis.call('HINCRBY', cpasKey, field .. ':n', 1) end
   redis.call('HINCRBY', cpasKey, field .. ':b', 1)
   redis.call('SADD', periodsKey, period)
   redis.call('HINCRBY', monthsKey, month, 1)
-  redis.call('ZADD', openKey, score, id)
 end
 `
 
@@ -144,13 +148,16 @@ export const AGE_BUCKETS: readonly { label: string; fromDays: number; toDays?: n
 
 const DAY = 86_400_000
 
-/** Open (not CLOSED) blinkers per age bucket: one ZCOUNT each, in one round trip. */
+const OPEN_STATUSES = BLINKER_STATUSES.filter((s) => s !== 'CLOSED')
+
+/** Open (not CLOSED) blinkers per age bucket: one ZCOUNT per bucket and open status, in one round trip. */
 export async function openByAge(redis: Redis, prefix: string, now = Date.now()): Promise<{ label: string; fromDays: number; toDays?: number; count: number }[]> {
   const multi = redis.multi()
   for (const b of AGE_BUCKETS) {
     // Age in [from, to) days ⇔ publishedAt in (now − to, now − from].
-    multi.zcount(keys.statsOpen(prefix), b.toDays === undefined ? '-inf' : `(${now - b.toDays * DAY}`, b.fromDays === 0 ? '+inf' : now - b.fromDays * DAY)
+    for (const s of OPEN_STATUSES) multi.zcount(blinkerIndexKey(prefix, s), b.toDays === undefined ? '-inf' : `(${now - b.toDays * DAY}`, b.fromDays === 0 ? '+inf' : now - b.fromDays * DAY)
   }
   const counts = results<number>(await multi.exec())
-  return AGE_BUCKETS.map((b, i) => ({ ...b, count: counts[i] ?? 0 }))
+  const n = OPEN_STATUSES.length
+  return AGE_BUCKETS.map((b, i) => ({ ...b, count: counts.slice(i * n, i * n + n).reduce((sum, c) => sum + c, 0) }))
 }

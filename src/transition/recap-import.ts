@@ -7,8 +7,9 @@
  * sender. Its messageId is derived from blinkerId + code + comment (message-id.ts), so the same row
  * imported again — same file or another — is a duplicate and nothing is applied twice.
  *
- * The sheet: "Blinkers" (else the first sheet), header row 1 naming the columns as the export
- * does; `blinkerId`, `cpasKbo` and `code` are required, `comment` optional, other columns ignored.
+ * The sheet: "Blinkers" / "Clignotants" / "Knipperlichten" (else the first sheet), header row 1
+ * naming the columns as the export does, in any of the three languages or by column key;
+ * `blinkerId`, `cpasKbo` and `code` are required, `comment` optional, other columns ignored.
  * A row without a code is `skipped` (no feedback yet).
  */
 import type ExcelJS from 'exceljs'
@@ -21,8 +22,10 @@ import { MAX_FEEDBACK_BATCH, submitFeedbackBatch } from '../services/feedback-se
 import { getFeedback } from '../store/feedback-store.js'
 import { keys } from '../store/keys.js'
 import { rowMessageId } from './message-id.js'
-import { BLINKERS_SHEET } from './list-export.js'
+import { columnKey } from './column-names.js'
+import { BLINKERS_SHEETS } from './list-export.js'
 import { checkZip } from './zip-guard.js'
+import { maskNissText } from '../security/niss-scrub.js'
 
 export interface RowError {
   path?: string
@@ -84,12 +87,13 @@ async function readRows(body: Buffer, sentAt: string): Promise<ParsedRow[]> {
   } catch {
     throw new GatewayError('GW_ERR_VALIDATION', 'Not a readable .xlsx workbook', [{ path: '/', message: 'is not a readable .xlsx workbook' }])
   }
-  const sheet = wb.getWorksheet(BLINKERS_SHEET) ?? wb.worksheets[0]
+  const sheet = BLINKERS_SHEETS.map((name) => wb.getWorksheet(name)).find((ws) => ws !== undefined) ?? wb.worksheets[0]
   if (!sheet) throw new GatewayError('GW_ERR_VALIDATION', 'The workbook has no sheet', [{ path: '/', message: 'has no sheet' }])
   const columns = new Map<string, number>()
+  // Headers in French, Dutch or English, or the column keys (column-names.ts).
   sheet.getRow(1).eachCell((cell, col) => {
-    const name = cellText(cell.value)
-    if (name && !columns.has(name)) columns.set(name, col)
+    const key = columnKey(cellText(cell.value))
+    if (key && !columns.has(key)) columns.set(key, col)
   })
   const missing = REQUIRED.filter((c) => !columns.has(c))
   if (missing.length > 0) {
@@ -170,7 +174,8 @@ export async function importRecap(envCtx: EnvContext, importer: Party, body: Buf
   }
   for (const r of rows) {
     const entry = byRow.get(r.row) ?? { row: r.row, blinkerId: r.blinkerId, result: 'skipped' as const, errors: [] }
-    report.rows.push(entry)
+    // The blinkerId cell is whatever was typed there: a NISS in the wrong column is not echoed.
+    report.rows.push(entry.blinkerId === undefined ? entry : { ...entry, blinkerId: maskNissText(entry.blinkerId) })
     if (entry.result === 'accepted') report.accepted++
     else if (entry.result === 'duplicate') report.duplicates++
     else if (entry.result === 'rejected') report.rejected++

@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis'
 import type { BlinkerStatus, PublishedBlinker } from '../domain/model.js'
 import { GatewayError } from '../errors.js'
 import { keys } from '../store/keys.js'
+import { msBound } from '../store/stream-id.js'
 
 export const MONTH_PATTERN = '^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$'
 
@@ -83,7 +84,9 @@ export const MAX_LIST_ROWS = 50_000
 export async function monthList(redis: Redis, prefix: string, kbo: string, month: string): Promise<PublishedBlinker[]> {
   const [start, end] = monthRange(month)
   // Stream ids are `ms-seq`; an end given as `ms` alone means its last seq: inclusive end = month end − 1 ms.
-  const entries = await redis.xrange(keys.mailbox(prefix, kbo), String(start), String(end - 1), 'COUNT', MAX_LIST_ROWS + 1)
+  // A month before 1970 has no stream id (Redis ids are unsigned): nothing was published then.
+  if (end <= 0) return []
+  const entries = await redis.xrange(keys.mailbox(prefix, kbo), msBound(start), msBound(end - 1), 'COUNT', MAX_LIST_ROWS + 1)
   if (entries.length > MAX_LIST_ROWS) throw new GatewayError('GW_ERR_BUSINESS_RULE', `More than ${MAX_LIST_ROWS} blinkers in ${month}; ask for the list in parts`)
   if (entries.length === 0) return []
   const pipeline = redis.pipeline()

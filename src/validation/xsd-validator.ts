@@ -9,6 +9,7 @@ import { resolve } from 'node:path'
 import { ParseOption, XmlDocument, XmlElement, XmlParseError, XmlValidateError, XsdValidator, type ErrorDetail } from 'libxml2-wasm'
 import { GatewayError, type FieldError } from '../errors.js'
 import { SCHEMAS_DIR } from '../paths.js'
+import { maskNissText } from '../security/niss-scrub.js'
 import { assertXmlSafe, type XmlSafetyLimits } from './xml-safety.js'
 
 export const XML_NS = 'urn:blinker-gateway:v1'
@@ -28,7 +29,8 @@ const xsdDocument = XmlDocument.fromString(readFileSync(XSD_FILE, 'utf8'), { url
 const validator = XsdValidator.fromDoc(xsdDocument)
 
 // libxml2 messages name elements as '{urn:blinker-gateway:v1}cpasKbo'; users know them as cpasKbo.
-const tidy = (message: string): string => message.replaceAll(`{${XML_NS}}`, '').trim()
+// They also quote the offending value ("The value '85073003328' is not accepted"): a NISS is masked.
+const tidy = (message: string): string => maskNissText(message.replaceAll(`{${XML_NS}}`, '').trim())
 
 const toFieldErrors = (details: readonly ErrorDetail[]): FieldError[] =>
   details.map((d) => ({ line: d.line, message: tidy(d.message) }))

@@ -5,7 +5,8 @@
  * changed URL or secret applies at once; no subscription any more = nothing to do, the blinker
  * waits in the pull mailbox), signs the exact body bytes and POSTs them:
  *   2xx → DELIVER (cause 'pushed'); 408/429/5xx/network/timeout → throw, BullMQ retries with
- *   exponential backoff and jitter; other answers → UnrecoverableError, dead-lettered at once.
+ *   exponential backoff and jitter; other answers, and a webhook whose address is inside (the
+ *   target guard, checked again on every connection) → UnrecoverableError, dead-lettered at once.
  * After the last attempt the job stays in the failed set: the dead letters an operator replays.
  * The job id is the blinkerId and is sent as X-Blinker-Delivery, so a receiver can drop a repeat
  * (a retry after a lost 2xx, or an operator's replay).
@@ -13,8 +14,10 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
 import type { EnvContext } from '../context.js'
+import { isBlockedTarget, targetGuard } from '../delivery/target-guard.js'
 import { classifyStatus, signBody, WebhookClient, WebhookStatusError } from '../delivery/webhook-client.js'
 import { failureCause, recordJob } from '../observability/job-metrics.js'
+import { redisStatusLog } from '../observability/redis-status-log.js'
 import { deliveryOutbox, type DeliveryJobData } from '../queue/delivery-outbox.js'
 import { deliveryQueueName } from '../queue/queues.js'
 import { applyEvent, getBlinker } from '../store/blinker-store.js'
@@ -47,12 +50,19 @@ export async function deliverJob(envCtx: EnvContext, client: WebhookClient, job:
   // A CPAS moved to another software house since publication is not pushed to the old one.
   if (envCtx.parties.knownCpas.get(blinker.cpasKbo)?.servedBy !== party) return 'not-served'
   const body = JSON.stringify(blinker)
-  const status = await client.post(sub.url, body, {
-    [DELIVERY_HEADERS.signature]: signBody(sub.secret, body),
-    [DELIVERY_HEADERS.delivery]: blinkerId,
-    [DELIVERY_HEADERS.attempt]: String(job.attemptsMade + 1),
-    [DELIVERY_HEADERS.environment]: envCtx.env,
-  })
+  const status = await client
+    .post(sub.url, body, {
+      [DELIVERY_HEADERS.signature]: signBody(sub.secret, body),
+      [DELIVERY_HEADERS.delivery]: blinkerId,
+      [DELIVERY_HEADERS.attempt]: String(job.attemptsMade + 1),
+      [DELIVERY_HEADERS.environment]: envCtx.env,
+    })
+    .catch((err: unknown) => {
+      // An inside address (DNS changed since the subscription, or an allow-list narrowed): no
+      // retry can make it right, so it is a dead letter at once with the reason.
+      if (isBlockedTarget(err)) throw Object.assign(new UnrecoverableError(`push refused: ${err.message}`), { cause: err })
+      throw err
+    })
   const verdict = classifyStatus(status)
   if (verdict === 'retry') throw new WebhookStatusError(status)
   if (verdict === 'permanent') {
@@ -67,7 +77,9 @@ export async function deliverJob(envCtx: EnvContext, client: WebhookClient, job:
 
 export const startDeliveryWorkers: WorkerStarter = async (envCtx, redisUrl, log: FastifyBaseLogger): Promise<RunningWorker> => {
   const connection = workerConnection(redisUrl)
-  const client = new WebhookClient(envCtx.config.DELIVERY_TIMEOUT_MS)
+  const status = redisStatusLog(log)
+  status.watchClient(`delivery connection ${envCtx.env}`, connection)
+  const client = new WebhookClient(envCtx.config.DELIVERY_TIMEOUT_MS, targetGuard(envCtx.config))
   const prefix = keys.queuePrefix(envCtx.keys)
   const workers: Worker[] = []
   for (const party of envCtx.deliveryQueues.keys()) {
@@ -89,11 +101,13 @@ export const startDeliveryWorkers: WorkerStarter = async (envCtx, redisUrl, log:
       { connection, prefix, concurrency: envCtx.config.WORKER_CONCURRENCY, autorun: true, ...crashRecoveryOptions(envCtx.config) },
     )
     worker.on('failed', (job, err) => {
-      if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
+      if (job && isBlockedTarget(err)) {
+        log.warn({ env: envCtx.env, party, blinkerId: job.id, reason: err.message }, 'push delivery refused: the webhook address is inside (not retried, dead-lettered)')
+      } else if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
         log.warn({ env: envCtx.env, party, blinkerId: job.id, reason: err.message }, 'push delivery dead-lettered')
       }
     })
-    worker.on('error', (err) => log.error({ err, env: envCtx.env, party }, 'delivery worker error'))
+    status.watchEmitter(`delivery worker ${envCtx.env}/${party}`, worker)
     workers.push(worker)
   }
 

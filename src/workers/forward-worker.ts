@@ -33,6 +33,7 @@ import { workerConnection } from '../store/redis-client.js'
 import { batchFailureOf, deliver, errorOf, mapLimit, readStates, type ForwardState } from './forward-state.js'
 import type { RunningWorker } from './start-workers.js'
 import { crashRecoveryOptions, STALL_LIMIT_REASON } from './worker-options.js'
+import { redisStatusLog } from '../observability/redis-status-log.js'
 
 const SWEEP_EVERY_MS = 5000
 
@@ -133,6 +134,7 @@ export async function startForwardWorker(envCtx: EnvContext, redisUrl: string, l
   // One blocking-tolerant connection for BullMQ (it duplicates it for its blocking reads) and our
   // store steps: while Redis is down they wait instead of burning the job's attempts.
   const redis = workerConnection(redisUrl)
+  redisStatusLog(log).watchClient(`forward connection ${name}`, redis)
   const url = envCtx.config.INSPECTION_URL
   const client = url ? backOfficeClient(url, envCtx.config.FORWARD_TIMEOUT_MS) : undefined
   const queue = envCtx.queues.forward
@@ -167,7 +169,7 @@ export async function startForwardWorker(envCtx: EnvContext, redisUrl: string, l
       })
     }
   })
-  worker.on('error', (err) => log.error({ err, worker: name }, 'forward worker error'))
+  redisStatusLog(log).watchEmitter(`forward worker ${name}`, worker)
 
   // Outbox sweep: jobs a producer recorded but could not add (crash, Redis blip) are added here.
   const outbox = forwardOutbox(envCtx)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { runDeadLetters } from '../../src/cli/dead-letters.js'
 import { main, type CliIo } from '../../src/cli/main.js'
-import { acceptedIds, blinkers, CPAS, publish, until, webhook } from '../helpers/blinkers.js'
+import { ALLOW_LOCAL_WEBHOOKS, acceptedIds, blinkers, CPAS, publish, until, webhook } from '../helpers/blinkers.js'
 import { auth, startGateway, TOKENS } from '../helpers/gateway.js'
 import { testRedisUrl } from '../helpers/redis.js'
 
@@ -13,7 +13,7 @@ function io(prefix: string): CliIo & { lines: string[]; errors: string[]; env: R
 const deadLettersCommand = (argv: string[], cli: ReturnType<typeof io>) => runDeadLetters(argv, cli, cli.env)
 
 t.test('dead-letters list and replay from the CLI: filters, dry run, idempotent replay', async (t) => {
-  const gw = await startGateway(t, { DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '2', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
+  const gw = await startGateway(t, { ...ALLOW_LOCAL_WEBHOOKS, DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '2', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
   let broken = true
   const hook = await webhook(t, () => (broken ? 500 : 200))
   await gw.app.inject({ method: 'PUT', url: '/acceptance/v1/subscriptions/self', headers: auth(TOKENS.acceptance.beta), payload: { url: hook.url, secret: 'beta-secret-0123456789' } })

@@ -6,7 +6,7 @@ import { COMMANDS, main, type CliIo } from '../../src/cli/main.js'
 import { runParties } from '../../src/cli/parties.js'
 import { progressBar } from '../../src/cli/progress.js'
 import { runStats } from '../../src/cli/stats.js'
-import { blinkers, CPAS, publish, until, webhook } from '../helpers/blinkers.js'
+import { ALLOW_LOCAL_WEBHOOKS, blinkers, CPAS, publish, until, webhook } from '../helpers/blinkers.js'
 import { auth, startGateway, TOKENS } from '../helpers/gateway.js'
 import { testRedisUrl } from '../helpers/redis.js'
 
@@ -62,7 +62,7 @@ t.test('stats: blinkers per status, queues, dead letters; with --period the stat
 })
 
 t.test('dead-letters purge: only those failed before the cutoff, dry run first', async (t) => {
-  const gw = await startGateway(t, { DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '1', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
+  const gw = await startGateway(t, { ...ALLOW_LOCAL_WEBHOOKS, DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '1', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
   const hook = await webhook(t, () => 500)
   await gw.app.inject({ method: 'PUT', url: '/acceptance/v1/subscriptions/self', headers: auth(TOKENS.acceptance.beta), payload: { url: hook.url, secret: 'beta-secret-0123456789' } })
   await publish(gw, blinkers(2, CPAS.beta))

@@ -1,6 +1,6 @@
 /**
  * The dashboard in a real headless browser (Debian's chromium, installed by
- * scripts/ensure-chromium.sh, driven by playwright-core): log in through the form, then check that
+ * scripts/ensure-chromium.sh, driven by playwright-core): log in by name through the form, then check that
  * the SVG charts rendered with real sizes, the 5 % and 10 % lines are there, the number of bars and
  * points matches the statistics, and the screenshot is a real picture.
  * UPDATE_DASHBOARD_SCREENSHOT=1 loads the full 580-CPAS data set and writes docs/dashboard.png.
@@ -72,15 +72,18 @@ t.test('the dashboard renders its charts in headless Chromium', async (t) => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
   t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+  // An English-speaking browser (Accept-Language: en-GB); the default language is French.
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, locale: 'en-GB' })
   const login = await page.goto(`${address}/acceptance/dashboard`)
   t.equal(login?.status(), 401, 'not logged in: the login form')
-  await page.fill('input[name=token]', A.inspection)
-  await Promise.all([page.waitForURL(`${address}/acceptance/dashboard`), page.click('button[type=submit]')])
-  t.match(await page.title(), /inspection dashboard/)
-  t.notMatch(await page.content(), A.inspection, 'the token is nowhere in the page')
+  await page.fill('input[name=name]', 'marie.dubois')
+  await page.fill('input[name=password]', 'demo-acc-marie')
+  await Promise.all([page.waitForURL(`${address}/acceptance/dashboard`), page.click('#login-form button[type=submit]')])
+  t.match(await page.title(), /^Inspection dashboard/)
+  t.notMatch(await page.content(), 'demo-acc-marie', 'the password is nowhere in the page')
+  t.match(await page.content(), 'Marie Dubois', 'the page names the person logged in')
   const cookies = await page.context().cookies()
-  t.match(cookies, [{ name: 'bgw_dashboard', httpOnly: true, sameSite: 'Strict', path: '/acceptance/dashboard' }])
+  t.match(cookies.filter((c) => c.name === 'bgw_session'), [{ name: 'bgw_session', httpOnly: true, sameSite: 'Strict', path: '/acceptance' }])
 
   for (const id of ['rate-histogram', 'flow-shares', 'trend']) {
     const box = await page.locator(`svg#${id}`).boundingBox()

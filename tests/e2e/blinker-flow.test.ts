@@ -2,13 +2,13 @@
 import { createHmac } from 'node:crypto'
 import t from 'tap'
 import { request } from 'undici'
-import { acceptedIds, blinkers, CPAS, until, webhook } from '../helpers/blinkers.js'
+import { ALLOW_LOCAL_WEBHOOKS, acceptedIds, blinkers, CPAS, until, webhook } from '../helpers/blinkers.js'
 import { startGateway, TOKENS } from '../helpers/gateway.js'
 
 const A = TOKENS.acceptance
 
 t.test('publish, push, pull, acknowledge, resolve over HTTP', async (t) => {
-  const gw = await startGateway(t, { DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '3', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
+  const gw = await startGateway(t, { ...ALLOW_LOCAL_WEBHOOKS, DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '3', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
   const base = await gw.app.listen({ host: '127.0.0.1', port: 0 })
   const call = async (method: 'GET' | 'POST' | 'PUT', path: string, token: string, body?: unknown) => {
     const res = await request(`${base}${path}`, {

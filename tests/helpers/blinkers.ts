@@ -61,7 +61,13 @@ export interface Webhook {
   close(): Promise<void>
 }
 
-/** A local webhook receiver on port 0, closed on teardown. */
+/**
+ * The gateway refuses webhooks pointing inside (loopback included); a test whose receiver is the
+ * local one below allows it as an operator would (WEBHOOK_ALLOW_PRIVATE_CIDRS).
+ */
+export const ALLOW_LOCAL_WEBHOOKS = { WEBHOOK_ALLOW_PRIVATE_CIDRS: '127.0.0.1,::1' } as const
+
+/** A local webhook receiver on port 0 (127.0.0.1: needs ALLOW_LOCAL_WEBHOOKS), closed on teardown. */
 export async function webhook(t: Test, answer: Webhook['answer'] = () => 200): Promise<Webhook> {
   const hanging = new Set<ServerResponse>()
   const hook: Webhook = {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Test } from 'tap'
 import { loadConfig, type Config } from '../../src/config.js'
-import { createGateway, type Gateway } from '../../src/gateway.js'
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js'
 import { testRedisUrl } from './redis.js'
 
 export const TOKENS = {
@@ -21,12 +21,15 @@ export interface TestGateway extends Gateway {
 }
 
 /** A fresh gateway on the test Redis; `env` overrides configuration variables. */
-export async function startGateway(t: Test, env: Record<string, string> = {}, opts: { workers?: boolean } = {}): Promise<TestGateway> {
+export async function startGateway(t: Test, env: Record<string, string> = {}, opts: { workers?: boolean; logger?: GatewayOptions['logger'] } = {}): Promise<TestGateway> {
   const prefix = `t${randomBytes(5).toString('hex')}`
   // The overload guard is off by default here: several test files share two cores, and a slow
   // machine is not what these tests are about (tests/ingress/overload.test.ts turns it on).
-  const config = loadConfig({ LOG_LEVEL: 'silent', KEY_PREFIX: prefix, MAX_EVENT_LOOP_DELAY_MS: '0', ...env })
-  const gateway = await createGateway(config, { redisUrl: testRedisUrl(), workers: opts.workers ?? false })
+  // Likewise the failed-authentication throttle: the authorization matrix, the hostile inputs and
+  // the WS-Security cases fail hundreds of logins from one address on purpose
+  // (tests/security/auth-throttle.test.ts turns it on).
+  const config = loadConfig({ LOG_LEVEL: 'silent', KEY_PREFIX: prefix, MAX_EVENT_LOOP_DELAY_MS: '0', AUTH_FAILURES_PER_ADDRESS: '0', ...env })
+  const gateway = await createGateway(config, { redisUrl: testRedisUrl(), workers: opts.workers ?? false, ...(opts.logger ? { logger: opts.logger } : {}) })
   t.teardown(async () => {
     await gateway.close().catch(() => {})
     await deleteKeys(prefix)

@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { main } from '../../src/cli/main.js'
+import { ALLOW_LOCAL_WEBHOOKS } from '../helpers/blinkers.js'
 import { startGateway, TOKENS } from '../helpers/gateway.js'
 
 function capture() {
@@ -15,7 +16,7 @@ function capture() {
 }
 
 t.test('the runner passes against the default start, REST and SOAP, and the pass is recorded', async (t) => {
-  const gw = await startGateway(t, {}, { workers: true })
+  const gw = await startGateway(t, ALLOW_LOCAL_WEBHOOKS, { workers: true })
   await gw.app.listen({ port: 0, host: '127.0.0.1' })
   const base = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`
   const { io, out, err } = capture()
@@ -50,7 +51,7 @@ t.test('a gateway with a broken code/flow rule fails the run with a precise mess
   }
   t.teardown(() => restore.forEach((r) => r()))
   t.ok(restore.length > 0, 'some rules broken')
-  const gw = await startGateway(t, {}, { workers: true })
+  const gw = await startGateway(t, ALLOW_LOCAL_WEBHOOKS, { workers: true })
   await gw.app.listen({ port: 0, host: '127.0.0.1' })
   const base = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`
   const { io, out } = capture()

@@ -62,6 +62,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /v1/feedback': { scope: 'body-cpas', body: (fx, kbo) => feedbackFor({ blinkerId: fx.blinkerOf[kbo] ?? fx.blinkerId, cpasKbo: kbo }) },
   'GET /v1/feedback/:messageId': { scope: 'message' },
   'GET /v1/inspection/inbox': { scope: 'none' },
+  // The message log and blinker search: a software house is scoped to its own (no cpasKbo given: allowed).
+  'GET /v1/feedback': { scope: 'none' },
+  'GET /v1/blinkers': { scope: 'none' },
   'POST /v1/decisions': { scope: 'none', body: () => ({}) },
   'GET /soap': { scope: 'none' },
   'POST /soap': { scope: 'message', body: soapFeedbackStatus, contentType: 'text/xml; charset=utf-8' },
@@ -76,14 +79,43 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'GET /v1/conformance/results/latest': { scope: 'none' },
   'PUT /v1/statistics/files': { scope: 'none', body: () => ({}) },
   'GET /v1/statistics': { scope: 'none' },
+  // The CPAS directory (src/cpas/): not scoped (publisher writes, inspection and publisher read).
+  'PUT /v1/cpas': { scope: 'none', body: () => ({}) },
+  'GET /v1/cpas': { scope: 'none' },
   // Publisher and inspection only: software houses are refused by role before any CPAS check.
   'GET /v1/cpas/:kbo/transition-list': { scope: 'none' },
   'POST /v1/transition/recap': { scope: 'none', body: () => ({}) },
+  // Follow-ups (src/follow-up/): inspection only, so software houses are refused by role before any CPAS check.
+  'POST /v1/cpas/:kbo/follow-ups': { scope: 'none', body: () => ({}) },
+  'PATCH /v1/cpas/:kbo/follow-ups/:id': { scope: 'none', body: () => ({}) },
+  'GET /v1/cpas/:kbo/follow-ups/:id': { scope: 'none' },
+  'GET /v1/cpas/:kbo/follow-ups': { scope: 'none' },
+  'GET /v1/follow-ups': { scope: 'none' },
+  'GET /dashboard/follow-ups': { scope: 'none' },
+  'POST /dashboard/follow-ups': { scope: 'none', body: () => ({}) },
+  'GET /dashboard/follow-ups/:id': { scope: 'none' },
+  'POST /dashboard/follow-ups/:id': { scope: 'none', body: () => ({}) },
+  // The inspector's workspace (src/inspection/): inspection only, refused by role before any CPAS check.
+  'GET /dashboard/pending': { scope: 'none' },
+  'GET /dashboard/pending.csv': { scope: 'none' },
+  'GET /dashboard/pending.xlsx': { scope: 'none' },
+  'POST /dashboard/pending/:messageId/decision': { scope: 'none', body: () => 'decision=ACCEPTED', contentType: 'application/x-www-form-urlencoded' },
+  'GET /dashboard/cpas': { scope: 'none' },
+  'GET /dashboard/cpas.csv': { scope: 'none' },
+  'GET /dashboard/cpas.xlsx': { scope: 'none' },
+  'GET /dashboard/cpas/:kbo': { scope: 'none' },
+  'GET /dashboard/cpas/:kbo/blinkers.csv': { scope: 'none' },
+  'GET /dashboard/cpas/:kbo/blinkers.xlsx': { scope: 'none' },
+  'GET /dashboard/cpas/:kbo/feedback.csv': { scope: 'none' },
+  'GET /dashboard/cpas/:kbo/feedback.xlsx': { scope: 'none' },
   'GET /dashboard': { scope: 'none' },
   'GET /dashboard/login': { scope: 'none' },
-  // Public: the token is in the form (a valid one, so the handler's own 401 does not blur the check).
-  'POST /dashboard/login': { scope: 'none', body: (_fx, _kbo, env) => `token=${TOKENS[env].inspection}`, contentType: 'application/x-www-form-urlencoded' },
+  // Public: name and password are in the form (src/accounts/login-routes.ts).
+  'POST /dashboard/login': { scope: 'none', body: () => 'name=nobody&password=x', contentType: 'application/x-www-form-urlencoded' },
   'POST /dashboard/logout': { scope: 'none' },
+  // Public: the identity provider's round trip (src/accounts/oidc-routes.ts; 404 page without OIDC_ISSUER).
+  'GET /dashboard/login/oidc': { scope: 'none' },
+  'GET /dashboard/login/oidc/callback': { scope: 'none' },
 }
 
 const PARTIES: Record<PartyName, Role> = { publisher: 'publisher', inspection: 'inspection', operator: 'operator', alpha: 'software-house', beta: 'software-house' }

@@ -164,8 +164,10 @@ export function hostileCases(bodyLimit: number): HostileCase[] {
     rest('empty body', '', MALFORMED_JSON),
     rest('JSON 10 000 arrays deep', `${'['.repeat(10_000)}${']'.repeat(10_000)}`, INVALID),
     rest('JSON 40 000 objects deep', `${'{"a":'.repeat(40_000)}1${'}'.repeat(40_000)}`, INVALID),
-    rest('invalid UTF-8 in JSON', Buffer.concat([Buffer.from('{"messageId":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), INVALID),
-    rest('XML sent to the JSON route', getBlinkers(), INVALID, { contentType: 'text/xml' }),
+    // RFC 8259: JSON text is UTF-8; refused before parsing, never stored with U+FFFD (issue 17).
+    rest('invalid UTF-8 in JSON', Buffer.concat([Buffer.from('{"messageId":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), MALFORMED_JSON),
+    // The route documents application/json only: another media type is 415 before the body is read.
+    rest('XML sent to the JSON route', getBlinkers(), MEDIA, { contentType: 'text/xml' }),
     rest('form content type', 'messageId=1', MEDIA, { contentType: 'application/x-www-form-urlencoded' }),
     rest('body over BODY_LIMIT', json({ comment: overLimit(bodyLimit) }), TOO_LARGE),
     rest('unknown feedback code', json(feedback({ code: 4242 })), E(422, 'GW_ERR_CODE_NOT_FOR_FLOW')),

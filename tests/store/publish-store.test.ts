@@ -3,7 +3,7 @@ import { storedDoc } from '../../src/domain/canonical-blinker.js'
 import { deliveryOutbox } from '../../src/queue/delivery-outbox.js'
 import { keys } from '../../src/store/keys.js'
 import { PUBLISH_OUTCOME, storeBlinkers } from '../../src/store/publish-store.js'
-import { acceptedIds, blinker, blinkers, CPAS, until, webhook } from '../helpers/blinkers.js'
+import { ALLOW_LOCAL_WEBHOOKS, acceptedIds, blinker, blinkers, CPAS, until, webhook } from '../helpers/blinkers.js'
 import { auth, startGateway, TOKENS } from '../helpers/gateway.js'
 
 t.test('one Lua step per batch: outcomes, seq = mailbox stream id, outbox only with a subscription', async (t) => {
@@ -23,7 +23,7 @@ t.test('one Lua step per batch: outcomes, seq = mailbox stream id, outbox only w
 })
 
 t.test('outbox sweep adds the jobs a crashed publisher left behind; they are delivered once', async (t) => {
-  const gw = await startGateway(t, { DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '3', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
+  const gw = await startGateway(t, { ...ALLOW_LOCAL_WEBHOOKS, DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '3', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
   const envCtx = gw.contexts.get('acceptance')
   if (!envCtx) throw new Error('no acceptance')
   const hook = await webhook(t)

@@ -5,6 +5,7 @@
 import { deflateRawSync } from 'node:zlib'
 import ExcelJS from 'exceljs'
 import t from 'tap'
+import { columnKey } from '../../src/transition/column-names.js'
 import { XLSX_TYPE } from '../../src/transition/list-export.js'
 import { rowMessageId } from '../../src/transition/message-id.js'
 import { checkZip } from '../../src/transition/zip-guard.js'
@@ -28,10 +29,10 @@ async function workbook(body: Buffer): Promise<ExcelJS.Workbook> {
   return wb
 }
 
-/** Column index by header name on the Blinkers sheet. */
+/** Column index by column key on the blinkers sheet (headers in any language). */
 function columnsOf(sheet: ExcelJS.Worksheet): Map<string, number> {
   const out = new Map<string, number>()
-  sheet.getRow(1).eachCell((c, i) => void out.set(String(c.value), i))
+  sheet.getRow(1).eachCell((c, i) => void out.set(columnKey(String(c.value)) ?? String(c.value), i))
   return out
 }
 
@@ -71,13 +72,13 @@ t.test('export, fill in, import: same verdicts and feedback as REST, idempotent 
   const noComment = await published(t, gw, kbo, { flow: 'UNEMPLOYMENT' })
   const other = await published(t, gw, CPAS.beta)
 
-  // Export (.xlsx): header = column keys, identifiers as text, codes sheet, only this CPAS.
+  // Export (.xlsx): headers in French (no language asked), identifiers as text, codes sheet, only this CPAS.
   const res = await download(gw, kbo, `month=${month}`)
   t.equal(res.statusCode, 200)
   t.equal(res.headers['content-type'], XLSX_TYPE)
   t.match(String(res.headers['content-disposition']), new RegExp(`attachment; filename="blinkers-acceptance-${kbo}-${month}.xlsx"`))
   const wb = await workbook(res.rawPayload)
-  const sheet = wb.getWorksheet('Blinkers') as ExcelJS.Worksheet
+  const sheet = wb.getWorksheet('Clignotants') as ExcelJS.Worksheet
   const col = columnsOf(sheet)
   t.ok(['blinkerId', 'cpasKbo', 'niss', 'flow', 'status', 'code', 'comment'].every((c) => col.has(c)), 'the columns the recap needs')
   t.equal(sheet.rowCount, 5, 'header + the 4 blinkers of this CPAS (not the other CPAS)')
@@ -91,14 +92,14 @@ t.test('export, fill in, import: same verdicts and feedback as REST, idempotent 
   const csv = await download(gw, kbo, `month=${month}&format=csv`)
   t.equal(csv.statusCode, 200)
   t.match(csv.headers['content-type'], /^text\/csv/)
-  t.ok(csv.body.startsWith('\uFEFFblinkerId;cpasKbo;regime;'), 'BOM and `;` header')
+  t.ok(csv.body.startsWith('\uFEFFID clignotant;BCE du CPAS;Régime;'), 'BOM and `;` header, in French')
   t.equal(csv.body.trimEnd().split('\r\n').length, 5)
   t.match(csv.body, `;"'=HYPERLINK(""http://x"")";`, 'a cell starting with = is not a formula')
   t.notMatch(csv.body, other.blinkerId)
 
   // Another month: an empty list; bad parameters: 400; a software house may not download.
   const empty = await workbook((await download(gw, kbo, 'month=2001-01')).rawPayload)
-  t.equal(empty.getWorksheet('Blinkers')?.rowCount, 1, 'only the header for a month without blinkers')
+  t.equal(empty.getWorksheet('Clignotants')?.rowCount, 1, 'only the header for a month without blinkers')
   t.equal((await download(gw, kbo, 'month=2026-13')).statusCode, 400)
   t.equal((await download(gw, '0212344877', `month=${month}`)).statusCode, 400, 'bad KBO checksum')
   t.equal((await download(gw, kbo, `month=${month}`, A.alpha)).statusCode, 403)

@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto'
 import t from 'tap'
 import { deliveryQueueName } from '../../src/queue/queues.js'
-import { acceptedIds, blinker, blinkers, CPAS, publish, until, webhook } from '../helpers/blinkers.js'
+import { putSubscription } from '../../src/store/subscription-store.js'
+import { ALLOW_LOCAL_WEBHOOKS, acceptedIds, blinker, blinkers, CPAS, publish, until, webhook } from '../helpers/blinkers.js'
 import { auth, startGateway, TOKENS, type TestGateway } from '../helpers/gateway.js'
 
 const A = TOKENS.acceptance
-const FAST = { DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '3', DELIVERY_TIMEOUT_MS: '500' }
+const FAST = { ...ALLOW_LOCAL_WEBHOOKS, DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '3', DELIVERY_TIMEOUT_MS: '500' }
 const SECRET = { alpha: 'alpha-secret-0123456789', beta: 'beta-secret-0123456789' }
 
 async function subscribe(gw: TestGateway, party: 'alpha' | 'beta', url: string): Promise<void> {
@@ -167,4 +168,29 @@ t.test('dead letters: list, inspect, dry run, replay exactly the dead ones, idem
   for (const id of acceptedIds(hook)) counts.set(id, (counts.get(id) ?? 0) + 1)
   t.same([...counts.keys()].sort(), items.map((b) => b.blinkerId).sort())
   t.ok([...counts.values()].every((n) => n === 1), 'each blinker accepted exactly once: replay delivered exactly the dead-lettered ones')
+})
+
+t.test('no calls inside at delivery time: a webhook that now resolves inside is dead-lettered at once, never called', async (t) => {
+  // No allow-list here (the default). The subscriptions are written as an earlier check accepted
+  // them; since then their names resolve to loopback (DNS changed) or the allow-list was removed.
+  const gw = await startGateway(t, { DELIVERY_BACKOFF_MS: '50', DELIVERY_ATTEMPTS: '3', DELIVERY_TIMEOUT_MS: '500' }, { workers: true })
+  const hook = await webhook(t)
+  const port = new URL(hook.url).port
+  const ctx = gw.contexts.get('acceptance')!
+  const updatedAt = new Date().toISOString()
+  await putSubscription(gw.redis, ctx.keys, 'alpha', { url: `http://localhost:${port}/hook`, secret: SECRET.alpha, updatedAt })
+  await putSubscription(gw.redis, ctx.keys, 'beta', { url: hook.url, secret: SECRET.beta, updatedAt })
+  const byName = blinker(CPAS.alpha1)
+  const byLiteral = blinker(CPAS.beta)
+  await publish(gw, [byName, byLiteral])
+  for (const [party, b] of [['alpha', byName], ['beta', byLiteral]] as const) {
+    const queue = ctx.deliveryQueues.get(party)
+    await until(t, `${party} dead-lettered`, async () => (await queue?.getFailedCount()) === 1)
+    const job = await queue?.getJob(b.blinkerId)
+    t.equal(job?.attemptsMade, 1, 'not retried: permanent')
+    t.match(job?.failedReason, /^push refused: the webhook host is or resolves to a loopback address/)
+    t.notMatch(job?.failedReason, /localhost|127\.0\.0\.1/, 'the reason names no host')
+    t.equal((await status(gw, b.blinkerId)).status, 'PUBLISHED', 'still in the pull mailbox')
+  }
+  t.equal(hook.received.length, 0, 'the inside receiver was never called')
 })

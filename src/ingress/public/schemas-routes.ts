@@ -40,7 +40,7 @@ export async function schemasRoutes(app: FastifyInstance): Promise<void> {
   app.get('/schemas', async () => index)
   app.get<{ Params: { file: string } }>('/schemas/:file', async (request, reply) => {
     const file = files.get(request.params.file)
-    if (!file) throw new GatewayError('GW_ERR_NOT_FOUND', `No published file ${request.params.file}; see GET /schemas/`)
+    if (!file) throw new GatewayError('GW_ERR_NOT_FOUND', 'No published file of that name; see GET /schemas/')
     return reply.type(file.type).header('cache-control', 'public, max-age=300').send(file.body)
   })
 }

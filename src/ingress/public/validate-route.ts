@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { GatewayError } from '../../errors.js'
+import { mediaTypeOf, XML_TYPES } from '../content-types.js'
 import { MESSAGE_TYPES, validateMessage, type MessageType } from '../../validation/validate-message.js'
 import { validateXmlMessage } from '../../validation/xml-message.js'
 
@@ -15,10 +16,9 @@ export async function validateRoute(app: FastifyInstance): Promise<void> {
     if (!type || !Object.hasOwn(MESSAGE_TYPES, type)) {
       throw new GatewayError('GW_ERR_BAD_PARAMETER', 'type must be one of: blinker, feedback', [{ path: 'query:/type', message: 'must be blinker or feedback' }])
     }
-    const errors =
-      typeof request.body === 'string'
-        ? validateXmlMessage(type as MessageType, request.body)
-        : validateMessage(type as MessageType, request.body)
+    // By the declared media type, never by the parsed value's shape: a JSON string is not XML.
+    const asXml = (XML_TYPES as readonly string[]).includes(mediaTypeOf(request.headers['content-type']))
+    const errors = asXml ? validateXmlMessage(type as MessageType, request.body as string) : validateMessage(type as MessageType, request.body)
     return { valid: errors.length === 0, errors }
   })
 }

@@ -10,6 +10,7 @@ import { GatewayError } from '../../errors.js'
 import type { Party } from '../../parties/parties.js'
 import { certificateIdentity, type CertDirectory } from '../../security/client-cert-auth.js'
 import { clientCertEnvironments } from '../../security/tls-options.js'
+import { authThrottleLimits, throttleAuthError } from '../../security/auth-throttle.js'
 
 export interface Authenticator extends CertDirectory {
   byToken(token: string): Party | undefined
@@ -58,6 +59,7 @@ export function requireCpas(party: Party, kbo: string): void {
 /** Installs the hooks on an env-scoped plugin instance. */
 export function installAuth(app: FastifyInstance, envCtx: EnvContext, directory: Authenticator): void {
   const certRequired = clientCertEnvironments(envCtx.config).has(envCtx.env)
+  const throttle = authThrottleLimits(envCtx.config)
   app.addHook('onRoute', (route) => {
     if (!route.config?.roles) throw new Error(`route ${route.method} ${route.url} declares no roles (deny by default)`)
   })
@@ -68,7 +70,19 @@ export function installAuth(app: FastifyInstance, envCtx: EnvContext, directory:
     if (request.is404) return
     const roles = request.routeOptions.config.roles
     if (roles === 'public') return
-    request.party = authenticate(request, envCtx, directory, certRequired)
+    // A live browser session (src/accounts/session-hook.ts, before this hook) may already have
+    // named the person's inspection party; the role check below applies to it all the same.
+    if (!request.party) {
+      try {
+        request.party = authenticate(request, envCtx, directory, certRequired)
+      } catch (err) {
+        // Guessing: a wrong token (401) is counted per client address and becomes 429 over the
+        // allowance. No Authorization header at all guesses nothing and is not counted.
+        throw request.headers.authorization === undefined ? err : await throttleAuthError(envCtx.redis, envCtx.keys, { address: request.ip }, throttle, err)
+      }
+    } else if (certRequired && certificateIdentity(request, envCtx.env, directory, true).party !== request.party) {
+      throw new GatewayError('GW_ERR_CREDENTIAL_MISMATCH', 'A browser session here needs the client certificate of its inspection party')
+    }
     if (roles) requireRole(request.party, roles)
   })
 }

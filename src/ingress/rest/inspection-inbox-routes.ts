@@ -9,10 +9,12 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { readInbox } from '../../store/inspection-inbox-store.js'
+import { cursorAfter } from '../../store/stream-id.js'
 
 const query = {
   type: 'object',
   properties: {
+    // The shape only; the range Redis accepts is checked by cursorAfter (src/store/stream-id.ts).
     after: { type: 'string', pattern: '^[0-9]{1,20}-[0-9]{1,20}$' },
     limit: { type: 'string', pattern: '^(500|[1-4][0-9]{2}|[1-9][0-9]?)$' },
   },
@@ -25,9 +27,10 @@ export async function inspectionInboxRoutes(app: FastifyInstance): Promise<void>
     { config: { roles: ['inspection'] }, schema: { querystring: query } },
     async (request) => {
       const limit = request.query.limit ? Number(request.query.limit) : 100
-      const entries = await readInbox(request.envCtx.redis, request.envCtx.keys, request.query.after, limit)
+      const after = request.query.after === undefined ? undefined : cursorAfter(request.query.after, 'querystring:/after')
+      const entries = await readInbox(request.envCtx.redis, request.envCtx.keys, after, limit)
       const items = entries.map((e) => ({ cursor: e.id, messageId: e.messageId, ...(e.body as object) }))
-      return { items, next: entries.at(-1)?.id ?? request.query.after ?? null }
+      return { items, next: entries.at(-1)?.id ?? after ?? null }
     },
   )
 }

@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { GatewayError } from '../../errors.js'
+import { LANGS, negotiateLang, t, type Lang } from '../../i18n/index.js'
 import { CSV_TYPE, toCsv, toXlsx, XLSX_TYPE } from '../../transition/list-export.js'
 import { importRecap } from '../../transition/recap-import.js'
 import { monthList, MONTH_PATTERN } from '../../transition/transition-list.js'
@@ -17,14 +18,14 @@ const problem = { description: 'Problem document (application/problem+json)', $r
 export async function transitionRoutes(app: FastifyInstance): Promise<void> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
 
-  app.get<{ Params: { kbo: string }; Querystring: { month: string; format?: 'xlsx' | 'csv' } }>(
+  app.get<{ Params: { kbo: string }; Querystring: { month: string; format?: 'xlsx' | 'csv'; lang?: Lang } }>(
     '/v1/cpas/:kbo/transition-list',
     {
       config: { roles: ['publisher', 'inspection'] },
       schema: {
         summary: 'Monthly blinker list of a CPAS (.xlsx or CSV)',
         description:
-          'The blinkers published in that calendar month (UTC) for the CPAS, in publication order, with empty `code` and `comment` columns for the recap list. xlsx: sheet "Blinkers" plus the code catalogue on sheet "Codes". CSV: UTF-8 with BOM, `;` separator. Downloading changes no status.',
+          'The blinkers published in that calendar month (UTC) for the CPAS, in publication order, with empty `code` and `comment` columns for the recap list. Headers in the chosen language (`lang`, else Accept-Language, else French). xlsx: sheet "Clignotants" / "Knipperlichten" / "Blinkers" plus the code catalogue on sheet "Codes". CSV: UTF-8 with BOM, `;` separator. Downloading changes no status.',
         tags: ['transition'],
         params: { type: 'object', required: ['kbo'], properties: { kbo: { $ref: 'common.schema.json#/$defs/kbo' } } },
         querystring: {
@@ -33,6 +34,7 @@ export async function transitionRoutes(app: FastifyInstance): Promise<void> {
           properties: {
             month: { type: 'string', pattern: MONTH_PATTERN, description: 'YYYY-MM, the month of publication.' },
             format: { enum: ['xlsx', 'csv'], description: 'Default xlsx.' },
+            lang: { enum: [...LANGS], description: 'Language of the headers (fr, nl, en); default by Accept-Language, else fr. The recap import reads all three.' },
           },
           additionalProperties: false,
         },
@@ -48,11 +50,12 @@ export async function transitionRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { kbo } = request.params
       const { month, format = 'xlsx' } = request.query
+      const lang = request.query.lang ?? negotiateLang(request)
       const blinkers = await monthList(request.envCtx.redis, request.envCtx.keys, kbo, month)
       const name = `blinkers-${request.envCtx.env}-${kbo}-${month}.${format}`
-      reply.header('content-disposition', `attachment; filename="${name}"`)
-      if (format === 'csv') return reply.type(CSV_TYPE).send(toCsv(blinkers))
-      return reply.type(XLSX_TYPE).send(await toXlsx(blinkers, `Blinkers ${kbo} ${month}`))
+      reply.header('content-disposition', `attachment; filename="${name}"`).header('content-language', lang)
+      if (format === 'csv') return reply.type(CSV_TYPE).send(toCsv(blinkers, lang))
+      return reply.type(XLSX_TYPE).send(await toXlsx(blinkers, t(lang, 'transition.title', { kbo, month }), lang))
     },
   )
 

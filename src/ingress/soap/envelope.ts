@@ -21,8 +21,6 @@ export interface SoapCall<N extends SoapOperationName = SoapOperationName> {
   input: SoapOperationTypes[N]['input']
 }
 
-const qualified = (el: ScannedElement): string => (el.namespaceUri ? `{${el.namespaceUri}}${el.name}` : el.name)
-
 function envelopeError(detail: string, line?: number): GatewayError {
   return new GatewayError('GW_ERR_SOAP_ENVELOPE', detail, line === undefined ? undefined : [{ line, message: detail }])
 }
@@ -44,7 +42,7 @@ function bodyOperation(envelope: ScannedElement): { element: ScannedElement; bod
     if (envelope.namespaceUri === SOAP12_NS) {
       throw envelopeError(`SOAP 1.2 envelope; this endpoint speaks SOAP 1.1 (namespace ${SOAP11_NS}, Content-Type text/xml)`, envelope.line)
     }
-    throw envelopeError(`Root element must be {${SOAP11_NS}}Envelope, found ${qualified(envelope)}`, envelope.line)
+    throw envelopeError(`Root element must be {${SOAP11_NS}}Envelope`, envelope.line)
   }
   const parts = envelope.children
   const bodyIndex = parts.findIndex((p) => p.name === 'Body' && p.namespaceUri === SOAP11_NS)
@@ -74,13 +72,14 @@ export function readSoapRequest(xml: string, soapAction: string | string[] | und
     const { element, bodyIndex } = bodyOperation(root)
     const name = element.name.endsWith('Request') ? element.name.slice(0, -'Request'.length) : ''
     if (element.namespaceUri !== XML_NS || !isSoapOperationName(name)) {
-      throw new GatewayError('GW_ERR_SOAP_ACTION', `Unknown operation element ${qualified(element)}; expected one of the <Operation>Request elements of ${XML_NS}`, [
-        { line: element.line, message: `unknown operation element ${qualified(element)}` },
+      // Say what is wrong, not what was sent: an element name is the caller's text (a NISS can hide in it).
+      throw new GatewayError('GW_ERR_SOAP_ACTION', `The Body's element is not an operation of this gateway; expected one of the <Operation>Request elements of ${XML_NS}`, [
+        { line: element.line, message: 'unknown operation element' },
       ])
     }
     const action = soapActionValue(soapAction)
     if (action !== undefined && action !== `${SOAP_ACTION_PREFIX}${name}`) {
-      throw new GatewayError('GW_ERR_SOAP_ACTION', `SOAPAction "${action.slice(0, 200)}" does not match the body's ${element.name}; expected "${SOAP_ACTION_PREFIX}${name}"`)
+      throw new GatewayError('GW_ERR_SOAP_ACTION', `The SOAPAction header does not match the body's ${element.name}; expected "${SOAP_ACTION_PREFIX}${name}"`)
     }
     const node = doc.get(OPERATION_NODE[bodyIndex] as XmlXPath)
     if (!(node instanceof XmlElement)) throw new Error('xml-scan and libxml2 disagree on the Body') // a bug, not a caller error

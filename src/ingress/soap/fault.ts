@@ -6,9 +6,9 @@
  * tooling sees the same statuses on both syntaxes. Never a stack trace: only GatewayError text.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import type { GatewayError } from '../../errors.js'
+import { publicTexts, type GatewayError } from '../../errors.js'
 import { escapeXmlText, modelToXml } from '../../validation/xml-mapping.js'
-import { toGatewayError } from '../error-mapping.js'
+import { isRefusedArgument, toGatewayError } from '../error-mapping.js'
 import { soapEnvelope } from './envelope.js'
 
 export const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8'
@@ -17,9 +17,11 @@ export const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8'
 export function faultEnvelope(error: GatewayError): string {
   // SOAP 1.1 section 4.4.1 names its own fault code for a header block not understood.
   const faultcode = error.code === 'GW_ERR_SOAP_MUST_UNDERSTAND' ? 'soap:MustUnderstand' : error.status >= 500 ? 'soap:Server' : 'soap:Client'
-  const detail = modelToXml('gatewayError', { code: error.code, message: error.message, errors: error.errors ?? [] }, { declareNamespace: false })
+  // The same texts as a problem document: no NISS echoed (errors.ts publicTexts).
+  const texts = publicTexts(error)
+  const detail = modelToXml('gatewayError', { code: error.code, message: texts.detail, errors: texts.errors ?? [] }, { declareNamespace: false })
   return soapEnvelope(
-    `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeXmlText(error.message)}</faultstring><detail>${detail}</detail></soap:Fault>`,
+    `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escapeXmlText(texts.detail)}</faultstring><detail>${detail}</detail></soap:Fault>`,
   )
 }
 
@@ -35,6 +37,7 @@ export function sendFault(reply: FastifyReply, error: GatewayError): FastifyRepl
 export function soapFaultHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { error, internal } = toGatewayError(err)
   if (internal) request.log.error({ err }, 'unexpected error')
-  else if (error.status >= 500) request.log.warn({ code: error.code, reason: err.message }, 'request failed')
+  // A value Redis refused is the caller's 400, but a check is missing: worth a warning.
+  else if (error.status >= 500 || isRefusedArgument(err)) request.log.warn({ code: error.code, reason: err.message }, 'request failed')
   return sendFault(reply, error)
 }

@@ -19,6 +19,7 @@ import { SOAP_CONTENT_TYPE, soapFaultHandler } from './fault.js'
 import { soapOperation, type SoapOperation, type SoapOperationName } from './operations.js'
 import { soapAddress, wsdlFor } from './wsdl.js'
 import { checkSoapSecurity } from '../../security/ws-security.js'
+import { authThrottleLimits, throttleAuthError } from '../../security/auth-throttle.js'
 import { noteAuditOperation } from '../../security/audit-trail.js'
 
 export interface SoapRoutesOptions {
@@ -48,7 +49,10 @@ export async function soapRoutes(app: FastifyInstance, opts: SoapRoutesOptions):
     }
     const call = readSoapRequest(request.body, request.headers.soapaction)
     // WS-Security (signature, timestamp, replay) and mustUnderstand headers: src/security/ws-security.ts.
-    await checkSoapSecurity(request.body, request.party, opts.envCtx)
+    // A failed signature names its party: counted per (address, party) and per address (auth-throttle.ts).
+    await checkSoapSecurity(request.body, request.party, opts.envCtx).catch(async (err: unknown) => {
+      throw await throttleAuthError(opts.envCtx.redis, opts.envCtx.keys, { address: request.ip, partyId: request.party.id }, authThrottleLimits(opts.envCtx.config), err)
+    })
     noteAuditOperation(request, call.operation, call.input)
     // Typed per operation in operations.ts; here one code path serves all four.
     const operation = soapOperation(call.operation) as SoapOperation<SoapOperationName> | undefined
