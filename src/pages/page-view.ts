@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify'
 import { negotiateLang } from '../i18n/index.js'
+import { maskNissText } from '../security/niss-scrub.js'
 import type { PageView } from './layout.js'
 
 type MaybeSession = { person?: { id: string; name: string } | null; csrf?: string | null; envCtx?: { env: string } | null }
@@ -13,12 +14,23 @@ type MaybeSession = { person?: { id: string; name: string } | null; csrf?: strin
 /** The query of a URL as a flat record (the last value of a repeated name wins). */
 export function queryOf(url: string): Record<string, string> {
   const q = url.indexOf('?')
-  return q < 0 ? {} : Object.fromEntries(new URLSearchParams(url.slice(q + 1)))
+  return q < 0 ? {} : Object.fromEntries([...new URLSearchParams(url.slice(q + 1))].map(([k, v]) => [maskNissText(k), maskNissText(v)]))
+}
+
+/** Percent-decoded (so `%38%35…` is seen as the digits it is); the raw text if it does not decode. */
+function safeDecode(path: string): string {
+  try {
+    return decodeURI(path)
+  } catch {
+    return path
+  }
 }
 
 export function pageView(request: FastifyRequest): PageView {
   const session = request as unknown as MaybeSession
-  const path = request.url.split('?')[0] ?? '/'
+  // Path and query come back in every page (language switch, links): a NISS typed into either is
+  // masked here, once for every page and error page, rather than trusted to each template.
+  const path = maskNissText(safeDecode(request.url.split('?')[0] ?? '/'))
   const env = session.envCtx?.env ?? path.split('/')[1] ?? ''
   const view: PageView = { env, lang: negotiateLang(request), path, query: queryOf(request.url) }
   if (session.person) view.person = { id: session.person.id, name: session.person.name }

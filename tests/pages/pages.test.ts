@@ -118,6 +118,25 @@ t.test('a bad query or an unknown page is an HTML page in the chosen language', 
   t.equal(method.statusCode, 405, 'a page path with another method stays 405')
 })
 
+t.test('a NISS typed into a page path or query never comes back in the page (links, switch, cookie)', async (t) => {
+  const gw = await startGateway(t)
+  const niss = '93051822361'
+  for (const url of [
+    `/acceptance/dashboard?period=${niss}`,
+    `/acceptance/dashboard?${niss}=1&lang=nl`,
+    `/${niss}/dashboard/pending`,
+    `/acceptance/dashboard/cpas/${niss}`,
+    `/acceptance/dashboard/${niss.split('').map((d) => `%3${d}`).join('')}`,
+    `/acceptance/dashboard/follow-ups?status=${niss}`,
+  ]) {
+    const res = await gw.app.inject({ method: 'GET', url, headers: { ...auth(A.inspection), accept: 'text/html' } })
+    t.ok(res.statusCode >= 400 && res.statusCode < 500, `${url}: refused (${res.statusCode})`)
+    t.match(res.headers['content-type'], /^text\/html/, `${url}: an HTML page`)
+    t.notOk(res.body.includes(niss), `${url}: not in the page`)
+    t.notOk(JSON.stringify(res.headers).includes(niss), `${url}: not in a header`)
+  }
+})
+
 t.test('an environment without data, in Dutch', async (t) => {
   const gw = await startGateway(t)
   const res = await gw.app.inject({ method: 'GET', url: '/acceptance/dashboard?lang=nl', headers: auth(A.inspection) })
