@@ -8,7 +8,7 @@
  * yet another child process, gateway and baseline in alternate rounds (medians reported); prints
  * the results and the targets with PASS/FAIL and writes bench/results.json.
  *
- * Options: --quick; --only=rest-single,rest-batch,soap,publish,mailbox,e2e,search; --rounds=N;
+ * Options: --quick; --only=rest-single,rest-batch,soap,publish,mailbox,e2e,search,pages; --rounds=N;
  * --duration=ms; --publish=N; --e2e=N; --cpu-prof (gateway processes write .cpuprofile files to
  * bench/profiles/); --strict (exit 1 when a target fails); --out=file.
  */
@@ -28,6 +28,7 @@ import { mailbox } from './scenarios/mailbox.js'
 import { publish } from './scenarios/publish.js'
 import { restBatch } from './scenarios/rest-batch.js'
 import { restSingle } from './scenarios/rest-single.js'
+import { pages } from './scenarios/pages.js'
 import { search } from './scenarios/search.js'
 import { soapSubmit } from './scenarios/soap.js'
 
@@ -43,6 +44,8 @@ const SCENARIOS: Record<ScenarioId, (ctx: BenchContext) => Promise<ScenarioResul
   mailbox,
   e2e: endToEnd,
   search,
+  // Last: its data goes to production, untouched by the others, and it runs no load of its own.
+  pages: (ctx) => pages(ctx),
 }
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]

@@ -4,7 +4,7 @@
  */
 import { median, ratio, round } from './stats.js'
 
-export type ScenarioId = 'rest-single' | 'rest-batch' | 'soap' | 'publish' | 'mailbox' | 'e2e' | 'search'
+export type ScenarioId = 'rest-single' | 'rest-batch' | 'soap' | 'publish' | 'mailbox' | 'e2e' | 'search' | 'pages'
 
 /** One side (gateway or baseline) of a scenario, the median over rounds. */
 export interface SideResult {
@@ -26,6 +26,22 @@ export interface SideResult {
   errors: number
 }
 
+/** One page of the page-render scenario (issue 18): sequential GETs, ms. */
+export interface PageResult {
+  name: string
+  path: string
+  p50: number
+  p99: number
+  max: number
+  /** Measured GETs (warm-up not counted). */
+  count: number
+  /** Size of the last answer, characters. */
+  bytes: number
+  /** Answers that were not a 200 HTML page, warm-up included. */
+  errors: number
+  firstError?: string
+}
+
 export interface ScenarioResult {
   id: ScenarioId
   title: string
@@ -37,6 +53,8 @@ export interface ScenarioResult {
   redisBytesPerItem?: number
   /** The feedback search page (issue 18): p99 with 10 000 and with 1 000 000 stored messages, ms. */
   search?: { p99Small: number; p99Large: number; ratio: number; seedSeconds: number }
+  /** The inspection's pages on the demo data set (issue 18), one entry per page. */
+  pages?: PageResult[]
   /** A third server measured in the same rounds for information, with no target (results.json). */
   reference?: { title: string; result: SideResult }
   /** Every round, for results.json. */
@@ -76,6 +94,8 @@ export const HALF_LOAD_P99_MS: Partial<Record<ScenarioId, number>> = { 'rest-sin
 export const REDIS_BYTES_PER_BLINKER = 2048
 /** Issue 18: the feedback search page (limit 100, three filters), with 10 000 and with 1 000 000 stored. */
 export const SEARCH_P99_MS = 50
+/** Issue 18: the dashboard and the CPAS page (and the other inspection pages) on the demo data set. */
+export const PAGE_P99_MS = 300
 export const PEAK_RSS_BYTES = 300 * MB
 
 const check = (target: string, value: number, op: '>=' | '<', limit: number, unit: string): TargetCheck => ({
@@ -102,6 +122,8 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetCheck
       checks.push(check('search: page p99, 10 000 stored', clean(r, r.search.p99Small), '<', SEARCH_P99_MS, 'ms'))
       checks.push(check('search: page p99, 1 000 000 stored', clean(r, r.search.p99Large), '<', SEARCH_P99_MS, 'ms'))
     }
+    // Each page on its own errors: one failing page does not hide the others' figures.
+    for (const p of r.pages ?? []) checks.push(check(`pages: ${p.name} p99`, p.errors > 0 ? Number.NaN : p.p99, '<', PAGE_P99_MS, 'ms'))
   }
   const rss = results.map((r) => r.gateway.peakRss).filter(Number.isFinite)
   if (rss.length > 0) checks.push(check('gateway peak RSS under load', Math.max(...rss), '<', PEAK_RSS_BYTES, 'B'))

@@ -24,6 +24,7 @@ import { drain, mailbox } from '../../bench/scenarios/mailbox.js'
 import { publish, PUBLISH_CPAS } from '../../bench/scenarios/publish.js'
 import { restSingle } from '../../bench/scenarios/rest-single.js'
 import { soapSubmit } from '../../bench/scenarios/soap.js'
+import { loginCookie, pages } from '../../bench/scenarios/pages.js'
 import { startPrivateRedis } from '../../src/store/redis-resolve.js'
 import { deleteKeys, startGateway, TOKENS } from '../helpers/gateway.js'
 import { testRedisUrl } from '../helpers/redis.js'
@@ -233,6 +234,34 @@ t.test('baselines, load driver, children and one scenario', async (t) => {
     ])
     t.equal(logs.length, 4, 'publish: gateway and baseline lines; mailbox: the drain and the round')
   })
+})
+
+t.test('pages scenario: demo data, forward worker, login and the four pages at a small scale', async (t) => {
+  const gw = await startGateway(t, { RATE_LIMIT_MAX: '0' })
+  const origin = await listenOn(gw.app)
+  const redis = new Redis(testRedisUrl())
+  t.teardown(() => redis.disconnect())
+  const logs: string[] = []
+  const ctx = {
+    settings: { quick: true, rounds: 1, durationMs: 300, publishTotal: 1000, e2eMessages: 10 },
+    redisUrl: testRedisUrl(),
+    redis,
+    gateway: { origin, children: [] },
+    log: (m: string) => logs.push(m),
+  } as unknown as BenchContext
+  const result = await pages(ctx, { keyPrefix: gw.prefix, cpasLimit: 4, samples: 3, warmup: 1 })
+  t.equal(result.id, 'pages')
+  t.same(result.pages?.map((p) => p.name), ['dashboard', 'CPAS page', 'pending', 'follow-ups'])
+  t.same(result.pages?.map((p) => p.errors), [0, 0, 0, 0], 'every GET answered a 200 HTML page')
+  t.ok(result.pages?.every((p) => p.count === 3 && Number.isFinite(p.p99) && p.p99 >= p.p50 && p.bytes > 1000), 'three measured GETs per page')
+  t.match(result.pages?.[1]?.path, /^\/production\/dashboard\/cpas\/\d{10}$/, 'the CPAS page of a demo CPAS')
+  const forwarded = Number(/\((\d+) FORWARDED/.exec(result.notes[0] ?? '')?.[1])
+  t.ok(forwarded > 0, `the demo feedback was forwarded: the pending list is not empty (${forwarded})`)
+  t.equal(await redis.zcard(`${gw.prefix}:production:ix:fb:RECEIVED`), 0, 'none left RECEIVED')
+  t.equal(result.gateway.p99, Math.max(...(result.pages ?? []).map((p) => p.p99)), 'the row shows the slowest page')
+  t.same(evaluateTargets([result]).map((c) => c.target), ['pages: dashboard p99', 'pages: CPAS page p99', 'pages: pending p99', 'pages: follow-ups p99'])
+  t.match(logs[0], /demo data into .*:production: .* 4 CPAS/)
+  await t.rejects(loginCookie(`http://127.0.0.1:${await freePort()}`, 'production'), 'no gateway, no cookie')
 })
 
 t.test('compactAof: rewrites an AOF grown past the limit and waits for it; a small one or none is left alone', async (t) => {

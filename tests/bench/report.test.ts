@@ -94,6 +94,23 @@ t.test('targets: ratios, half-load p99, memory; missing or erroneous measurement
   t.match(table, /publish: Redis memory per blinker \| 1,500 B \| < 2,048 B \| PASS/)
 })
 
+t.test('page targets (issue 18): each page under 300 ms p99; a page with errors fails', async (t) => {
+  const page = (name: string, p99: number, errors = 0) => ({ name, path: `/production/${name}`, p50: p99 / 2, p99, max: p99, count: 200, bytes: 5000, errors })
+  const checks = evaluateTargets([scenario('pages', side(Number.NaN, { peakRss: Number.NaN }), undefined, { pages: [page('dashboard', 120), page('CPAS page', 300), page('pending', 10, 1)] })])
+  t.same(
+    checks.map((c) => [c.target, c.pass]),
+    [
+      ['pages: dashboard p99', true],
+      ['pages: CPAS page p99', false],
+      ['pages: pending p99', false],
+    ],
+    '300 ms is not under 300 ms; errors never pass',
+  )
+  t.ok(Number.isNaN(checks[2]?.value ?? 0), 'a page with errors has no value')
+  t.match(targetsTable(checks), /\| pages: dashboard p99 \| 120 ms \| < 300 ms \| PASS \|/)
+  t.same(evaluateTargets([scenario('pages', side(1, { peakRss: Number.NaN }))]), [], 'no pages measured, no page target')
+})
+
 t.test('the results table shows both sides, the ratio and the errors', async (t) => {
   const table = resultsTable([scenario('rest-single', side(1200), side(1000)), scenario('mailbox', side(40, { errors: 2, cpuUsPerItem: Number.NaN }), undefined, { redisBytesPerItem: 3575 })])
   const [head, rule, single, mailbox] = table.split('\n')
