@@ -14,7 +14,8 @@
  */
 import type { Redis } from 'ioredis'
 import { keys } from './keys.js'
-import { runScript, type LuaScript } from './scripts.js'
+import { reindexWithScores } from './index-scores.js'
+import type { LuaScript } from './scripts.js'
 
 const IX = keys.blinkerIndex('')
 
@@ -83,13 +84,5 @@ const reindexScript: LuaScript = { numberOfKeys: null, lua: REINDEX_LUA }
  * per SCAN page). Returns how many were indexed (records without status or CPAS are skipped).
  */
 export async function reindexBlinkers(redis: Redis, hashKeys: readonly string[], statuses: readonly string[]): Promise<number> {
-  if (hashKeys.length === 0) return 0
-  const p = redis.pipeline()
-  for (const k of hashKeys) p.hget(k, 'publishedAt')
-  const rows = (await p.exec()) ?? []
-  const ms = rows.map(([, v]) => {
-    const t = typeof v === 'string' ? Date.parse(v) : NaN
-    return Number.isFinite(t) ? String(t) : ''
-  })
-  return runScript<number>(redis, reindexScript, [String(hashKeys.length), ...hashKeys], [JSON.stringify(statuses), ...ms])
+  return reindexWithScores(redis, reindexScript, hashKeys, statuses, 'publishedAt')
 }

@@ -24,7 +24,8 @@
  */
 import type { Redis } from 'ioredis'
 import { keys } from './keys.js'
-import { runScript, type LuaScript } from './scripts.js'
+import { reindexWithScores } from './index-scores.js'
+import type { LuaScript } from './scripts.js'
 
 const IX = keys.feedbackIndex('')
 
@@ -110,13 +111,5 @@ const reindexScript: LuaScript = { numberOfKeys: null, lua: REINDEX_LUA }
 
 /** (Re)indexes feedback messages from their records, one Lua step per call; returns how many. */
 export async function reindexFeedback(redis: Redis, hashKeys: readonly string[], statuses: readonly string[]): Promise<number> {
-  if (hashKeys.length === 0) return 0
-  const p = redis.pipeline()
-  for (const k of hashKeys) p.hget(k, 'receivedAt')
-  const rows = (await p.exec()) ?? []
-  const ms = rows.map(([, v]) => {
-    const t = typeof v === 'string' ? Date.parse(v) : NaN
-    return Number.isFinite(t) ? String(t) : ''
-  })
-  return runScript<number>(redis, reindexScript, [String(hashKeys.length), ...hashKeys], [JSON.stringify(statuses), ...ms])
+  return reindexWithScores(redis, reindexScript, hashKeys, statuses, 'receivedAt')
 }
