@@ -1,13 +1,20 @@
 /**
- * `blinker-gateway conformance --base URL --token T [--soap]` — a software house's self-check
- * against an acceptance endpoint. Prints one line per scenario (PASS/FAIL with the precise
- * reason), totals, and what the gateway recorded; exit 0 only when every scenario run passed.
+ * `blinker-gateway conformance --base URL --token T` — a software house against an acceptance
+ * endpoint, two ways:
+ * - `--judged`: a run the GATEWAY judges (the one that opens production): starts it, does every
+ *   scenario as a software house's software would, prints the gateway's verdict per scenario;
+ *   exit 0 only when PASSED. `--start-only` just starts one and prints what to do (JSON), for the
+ *   party's own software; `--run <id>` prints the gateway's verdict on a run.
+ * - default: the self-check (PASS/FAIL per scenario with the precise reason, totals), reported to
+ *   the gateway for information; exit 0 only when every scenario run passed.
  *
  *   conformance --base http://localhost:3000 --token demo-acc-alpha [--soap] [--cpas KBO]
  *     [--push-host 127.0.0.1] [--push-port 0] [--push-url URL] [--push-timeout-ms 15000]
  *     [--only a,b] [--no-record] [--json]
+ *     [--judged [--start-only | --run <id>] [--deadline-minutes 60]]
  */
 import { parseArgs } from 'node:util'
+import { clientFor, driveJudgedRun, formatJudgedRun, judgedVerdict, JudgedRunError, startJudgedRun, type JudgedRun } from '../onboarding/conformance/judged-run.js'
 import { formatReport } from '../onboarding/conformance/report.js'
 import { runConformance, RunnerSetupError, type RunnerOptions } from '../onboarding/conformance/runner.js'
 import { EXIT, type CliCommand, type CliIo } from './io.js'
@@ -15,8 +22,12 @@ import { EXIT, type CliCommand, type CliIo } from './io.js'
 export const CONFORMANCE_USAGE = `Usage: blinker-gateway conformance --base <gateway URL> --token <acceptance token> [--soap]
   [--cpas <kbo>] [--push-host <addr>] [--push-port <n>] [--push-url <URL the gateway can reach>]
   [--push-timeout-ms <n>] [--only <scenario,...>] [--no-record] [--json]
-Runs the conformance scenarios against the acceptance environment, records the result in the
-gateway (a full pass is what unlocks production when required), exit 0 when all passed, 1 if not.`
+  [--judged [--start-only | --run <run id>] [--deadline-minutes <n>]]
+--judged: starts a run the gateway judges from its own records, does every scenario, prints the
+gateway's verdict; exit 0 when PASSED (what unlocks production when required), 1 if not.
+--start-only prints the run and what to do for your own software; --run prints a run's verdict.
+Without --judged: the self-check, reported to the gateway for information (it opens nothing);
+exit 0 when all passed, 1 if not.`
 
 class UsageError extends Error {}
 
@@ -27,7 +38,14 @@ function int(name: string, raw: string | undefined, min: number, max: number): n
   return n
 }
 
-export function parseConformanceArgs(argv: readonly string[]): RunnerOptions & { json: boolean } {
+export interface ConformanceArgs extends RunnerOptions {
+  json: boolean
+  /** --judged: drive a run (default), only start one (--start-only), or read one (--run). */
+  judged?: { mode: 'drive' } | { mode: 'start' } | { mode: 'verdict'; runId: string }
+  deadlineMinutes?: number
+}
+
+export function parseConformanceArgs(argv: readonly string[]): ConformanceArgs {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -42,6 +60,10 @@ export function parseConformanceArgs(argv: readonly string[]): RunnerOptions & {
       only: { type: 'string' },
       'no-record': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      judged: { type: 'boolean', default: false },
+      'start-only': { type: 'boolean', default: false },
+      run: { type: 'string' },
+      'deadline-minutes': { type: 'string' },
     },
   })
   if (!values.base || !/^https?:\/\/[^\s]+$/.test(values.base)) throw new UsageError('--base <http(s) URL of the gateway> is required')
@@ -53,7 +75,14 @@ export function parseConformanceArgs(argv: readonly string[]): RunnerOptions & {
   if (values['push-url']) push.publicUrl = values['push-url']
   const timeout = int('push-timeout-ms', values['push-timeout-ms'], 100, 600_000)
   if (timeout !== undefined) push.timeoutMs = timeout
+  if (!values.judged && (values['start-only'] || values.run || values['deadline-minutes'])) throw new UsageError('--start-only, --run and --deadline-minutes go with --judged')
+  if (values['start-only'] && values.run) throw new UsageError('--start-only and --run exclude each other')
+  if (values.run && !/^[0-9a-fA-F-]{36}$/.test(values.run)) throw new UsageError('--run takes the id of a run (a UUID)')
+  const deadlineMinutes = int('deadline-minutes', values['deadline-minutes'], 5, 1440)
+  const judged: ConformanceArgs['judged'] = values.run ? { mode: 'verdict', runId: values.run } : values['start-only'] ? { mode: 'start' } : { mode: 'drive' }
   return {
+    ...(values.judged ? { judged } : {}),
+    ...(deadlineMinutes !== undefined ? { deadlineMinutes } : {}),
     baseUrl: values.base,
     token: values.token,
     soap: values.soap ?? false,
@@ -65,13 +94,46 @@ export function parseConformanceArgs(argv: readonly string[]): RunnerOptions & {
   }
 }
 
+async function runJudged(opts: ConformanceArgs, judged: NonNullable<ConformanceArgs['judged']>, io: CliIo): Promise<number> {
+  const { client, target } = clientFor(opts)
+  let run: JudgedRun
+  if (judged.mode === 'start') {
+    run = await startJudgedRun(client, { ...(opts.cpasKbo ? { cpasKbo: opts.cpasKbo } : {}), ...(opts.deadlineMinutes ? { deadlineMinutes: opts.deadlineMinutes } : {}) })
+    io.out(JSON.stringify(run, null, 2))
+    return EXIT.OK
+  }
+  if (judged.mode === 'verdict') run = await judgedVerdict(client, judged.runId)
+  else {
+    run = (
+      await driveJudgedRun({
+        ...opts,
+        ...(opts.cpasKbo ? { cpasKbo: opts.cpasKbo } : {}),
+        ...(opts.deadlineMinutes ? { deadlineMinutes: opts.deadlineMinutes } : {}),
+        ...(opts.only ? { only: opts.only } : {}),
+      })
+    ).run
+  }
+  if (opts.json) io.out(JSON.stringify(run, null, 2))
+  else for (const line of formatJudgedRun(target, run)) io.out(line)
+  return run.verdict === 'PASSED' ? EXIT.OK : EXIT.FAILED
+}
+
 export async function runConformanceCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let opts: ReturnType<typeof parseConformanceArgs>
+  let opts: ConformanceArgs
   try {
     opts = parseConformanceArgs(argv)
   } catch (err) {
     io.err(`conformance: ${(err as Error).message}\n${CONFORMANCE_USAGE}`)
     return EXIT.USAGE
+  }
+  if (opts.judged) {
+    try {
+      return await runJudged(opts, opts.judged, io)
+    } catch (err) {
+      // A gateway unreachable, a token refused, no run routes (production): one line, exit 1.
+      io.err(`conformance: ${err instanceof JudgedRunError ? '' : 'cannot run against the gateway: '}${(err as Error).message}`)
+      return EXIT.FAILED
+    }
   }
   try {
     const report = await runConformance(opts)
@@ -86,7 +148,7 @@ export async function runConformanceCommand(argv: readonly string[], io: CliIo):
 }
 
 export const conformanceCommand: CliCommand = {
-  summary: 'run the onboarding conformance scenarios against an acceptance gateway and record the result',
+  summary: 'conformance against an acceptance gateway: a run the gateway judges (--judged), or the self-check',
   usage: CONFORMANCE_USAGE,
   run: (args, io) => runConformanceCommand(args, io),
 }

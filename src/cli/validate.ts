@@ -1,23 +1,28 @@
 /**
  * `blinker-gateway validate FILE [--type blinker|feedback]`: judges a message file offline with
- * the gateway's own validators (the same verdicts as POST /validate). JSON or XML by content; the
- * type comes from --type, else from the XML root element, else from the JSON fields (messageId →
- * feedback; flow or finding → blinker); `{ "blinkers": [...] }` / `{ "feedback": [...] }` batches
- * are judged item by item. Exit 0 valid, 1 invalid (one problem per line), 2 usage or I/O error.
+ * the gateway's own validators (the same verdicts as POST /validate). JSON or XML by content. XML
+ * may be a bare message, a bare `<Operation>Request`/`Response` element or a whole SOAP 1.1
+ * envelope (judged by its Body), and the verdict line says which was found; --type, when given,
+ * requires the XML to carry that message. JSON needs a type: from --type, else from the fields
+ * (messageId → feedback; flow or finding → blinker); `{ "blinkers": [...] }` / `{ "feedback": [...] }`
+ * batches are judged item by item. Exit 0 valid, 1 invalid (one problem per line), 2 usage or I/O error.
  */
 import { readFileSync } from 'node:fs'
 import { isGatewayError, type FieldError } from '../errors.js'
 import { MESSAGE_TYPES, validateMessage, type MessageType } from '../validation/validate-message.js'
-import { validateXmlMessage } from '../validation/xml-message.js'
+import { describeFound, judgeXml, type Found } from '../validation/xml-judge.js'
 import { EXIT, type CliCommand, type CliIo } from './io.js'
 
 const USAGE = `Usage: blinker-gateway validate FILE [--type blinker|feedback]
 
 Checks a blinker or feedback message, JSON or XML, against the published schemas and the
-identifier checks (kbo, niss). A JSON file may also hold a batch: { "blinkers": [...] } or
-{ "feedback": [...] }.
+identifier checks (kbo, niss). An XML file may also be a SOAP operation element
+(<GetBlinkersRequest>, <SubmitFeedbackResponse>...) or a whole SOAP 1.1 envelope, whose Body is
+judged; the verdict says which was found. A JSON file may also hold a batch:
+{ "blinkers": [...] } or { "feedback": [...] }.
 
-  --type T   blinker or feedback; default: from the XML root element or the JSON fields
+  --type T   blinker or feedback; XML: require that message (bare, as SubmitFeedbackRequest,
+             or in an envelope); JSON: default from the fields
   FILE       a path, or - for standard input
 
 Exit status: 0 valid, 1 invalid (each problem on its own line, with its line or path),
@@ -49,26 +54,22 @@ function parseArgs(args: readonly string[]): { file: string; type?: MessageType 
   return type ? { file: files[0] as string, type } : { file: files[0] as string }
 }
 
-// The XML root element's local name, skipping the prolog (declaration, comments, PIs, and a
-// DOCTYPE, so that a file carrying one is reported as forbidden rather than of unknown type).
-const XML_ROOT = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/
-
 interface Judged {
   /** Undefined when the file could not even be read as JSON. */
   type?: MessageType
+  /** What an XML file turned out to be (undefined for JSON, or XML of no accepted form). */
+  found?: Found
   count: number
   errors: FieldError[]
 }
 
-function judgeXml(text: string, given: MessageType | undefined): Judged {
-  const root = XML_ROOT.exec(text)?.[1] ?? ''
-  const type = given ?? (isMessageType(root) ? root : undefined)
-  if (!type) throw new UsageError(`cannot tell the message type from the root element <${root}>; pass --type blinker|feedback`)
+function judgeXmlFile(text: string, given: MessageType | undefined): Judged {
   try {
-    return { type, count: 1, errors: validateXmlMessage(type, text) }
+    const { found, errors } = judgeXml(text, given)
+    return { ...(given ? { type: given } : {}), ...(found ? { found } : {}), count: 1, errors }
   } catch (err) {
     if (!isGatewayError(err)) throw err
-    return { type, count: 1, errors: err.errors?.length ? err.errors : [{ message: `${err.code}: ${err.message}` }] }
+    return { ...(given ? { type: given } : {}), count: 1, errors: err.errors?.length ? err.errors : [{ message: `${err.code}: ${err.message}` }] }
   }
 }
 
@@ -126,13 +127,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
       io.out(`${file}: not valid UTF-8`)
       return EXIT.FAILED
     }
-    judged = text.trimStart().startsWith('<') ? judgeXml(text, parsed.type) : judgeJson(text, parsed.type)
+    judged = text.trimStart().startsWith('<') ? judgeXmlFile(text, parsed.type) : judgeJson(text, parsed.type)
   } catch (err) {
     if (!(err instanceof UsageError)) throw err
     io.err(`blinker-gateway validate: ${err.message}\n\n${USAGE}`)
     return EXIT.USAGE
   }
-  const noun = judged.type ?? 'message'
+  const noun = judged.found ? describeFound(judged.found) : (judged.type ?? 'message')
   const what = judged.count === 1 ? noun : `${judged.count} ${noun === 'blinker' ? 'blinkers' : 'feedback messages'}`
   if (judged.errors.length === 0) {
     io.out(`${file}: valid ${what}`)
@@ -144,7 +145,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 export const validateCommand: CliCommand = {
-  summary: 'check a blinker or feedback message file (JSON or XML)',
+  summary: 'check a blinker or feedback message file (JSON or XML), a SOAP element or envelope',
   usage: USAGE,
   run,
 }

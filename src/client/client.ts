@@ -1,12 +1,12 @@
 /**
- * A small typed client of the gateway's REST API for a software house's Node code (undici, no
- * other dependency). Every call: Bearer token, timeouts, retries on 429/503 honouring Retry-After
- * (retry.ts), and a GatewayProblemError carrying status, GW_ERR code and field errors on failure.
+ * A small typed client of the gateway's REST API for a software house's Node code. It uses only
+ * Node's own fetch (no dependency, so the packed package installs without a registry). Every call:
+ * Bearer token, a time limit, retries on 429/503 honouring Retry-After (retry.ts), and a
+ * GatewayProblemError carrying status, GW_ERR code and field errors on failure.
  *
  *   const gw = new BlinkerGatewayClient({ baseUrl: 'https://gateway.example', environment: 'acceptance', token })
  *   for await (const page of gw.mailboxPages('0212344876', { after: savedCursor })) { ...; save(page.next) }
  */
-import { request, type Dispatcher } from 'undici'
 import { asProblem, GatewayProblemError } from './problem-error.js'
 import { parseRetryAfter, RETRY_DEFAULTS, RETRYABLE, retryDelay, type RetryOptions } from './retry.js'
 import type {
@@ -28,6 +28,9 @@ import type {
   Subscription,
 } from './types.js'
 
+/** The HTTP methods the gateway's API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD'
+
 export interface ClientOptions {
   /** Gateway root, e.g. `https://gateway.example` (no environment segment). */
   baseUrl: string
@@ -37,10 +40,13 @@ export interface ClientOptions {
   token: string
   /** Retry policy on 429/503; default RETRY_DEFAULTS (4 attempts, 500 ms base, 60 s cap). */
   retry?: RetryOptions
-  /** Time to wait for the answer's headers, and between body chunks; default 30 000 ms. */
+  /** Longest time one attempt may take, answer and body; default 30 000 ms. */
   timeoutMs?: number
-  /** undici dispatcher (proxy, mTLS agent, MockAgent); default undici's global one. */
-  dispatcher?: Dispatcher
+  /**
+   * An undici dispatcher (proxy, mTLS agent) handed to fetch as its `dispatcher` option; typed
+   * loosely so the package needs no undici types. Default: Node's global one.
+   */
+  dispatcher?: object
   /** How the client waits between attempts; default setTimeout (tests pass a recorder). */
   sleep?: (ms: number) => Promise<void>
 }
@@ -75,7 +81,7 @@ export class BlinkerGatewayClient {
   readonly #token: string
   readonly #retry: Required<RetryOptions>
   readonly #timeoutMs: number
-  readonly #dispatcher: Dispatcher | undefined
+  readonly #dispatcher: object | undefined
   readonly #sleep: (ms: number) => Promise<void>
 
   constructor(opts: ClientOptions) {
@@ -94,7 +100,7 @@ export class BlinkerGatewayClient {
   }
 
   /** One call with the retry policy; answers whatever status came last. */
-  async send(method: Dispatcher.HttpMethod, path: string, opts: SendOptions = {}): Promise<RawAnswer> {
+  async send(method: HttpMethod, path: string, opts: SendOptions = {}): Promise<RawAnswer> {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json, text/xml', ...opts.headers }
     if (!opts.anonymous) headers.authorization = `Bearer ${this.#token}`
     let body: string | undefined
@@ -106,16 +112,11 @@ export class BlinkerGatewayClient {
       headers['content-type'] = opts.contentType ?? 'text/plain; charset=utf-8'
     }
     for (let attempt = 1; ; attempt++) {
-      const res = await request(`${this.baseUrl}${path}`, {
-        method,
-        headers,
-        body,
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
-        ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
-      })
-      const text = await res.body.text()
-      const type = String(res.headers['content-type'] ?? '')
+      const init = { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs), ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}) }
+      const res = await fetch(`${this.baseUrl}${path}`, init as RequestInit)
+      const text = await res.text()
+      const answerHeaders = Object.fromEntries(res.headers)
+      const type = answerHeaders['content-type'] ?? ''
       let parsed: unknown = text
       if (/json/.test(type) && text !== '') {
         try {
@@ -124,16 +125,16 @@ export class BlinkerGatewayClient {
           parsed = text
         }
       }
-      const answer: RawAnswer = { status: res.statusCode, headers: res.headers, body: parsed, text, attempts: attempt }
-      if (!RETRYABLE.has(res.statusCode) || attempt >= this.#retry.maxAttempts) return answer
-      const wait = retryDelay(attempt, parseRetryAfter(res.headers['retry-after']), this.#retry)
+      const answer: RawAnswer = { status: res.status, headers: answerHeaders, body: parsed, text, attempts: attempt }
+      if (!RETRYABLE.has(res.status) || attempt >= this.#retry.maxAttempts) return answer
+      const wait = retryDelay(attempt, parseRetryAfter(answerHeaders['retry-after']), this.#retry)
       if (wait > this.#retry.maxDelayMs) return answer
       await this.#sleep(wait)
     }
   }
 
   /** A call that must answer `expected`; its JSON body, typed. */
-  async #call<T>(method: Dispatcher.HttpMethod, path: string, expected: number, opts: SendOptions = {}): Promise<T> {
+  async #call<T>(method: HttpMethod, path: string, expected: number, opts: SendOptions = {}): Promise<T> {
     const res = await this.send(method, path, opts)
     if (res.status !== expected) throw new GatewayProblemError(`${method} ${path}`, res.status, asProblem(res.body), res.text)
     return res.body as T

@@ -19,6 +19,8 @@ import { ERRORS, type ErrorCode } from '../errors.js'
 import { ROOT_DIR, SCHEMAS_DIR } from '../paths.js'
 import { SCHEMA_FILES } from '../validation/json-schemas.js'
 import { errorResponses, genericErrors, takesBody, type RouteShape } from './error-responses.js'
+import { polishDocument } from './document-polish.js'
+import { operationIdOf } from './operation-ids.js'
 import { ROUTE_DOCS, TAGS, type ResponseDoc, type RouteDoc } from './route-docs.js'
 
 export interface OpenApiOptions {
@@ -46,6 +48,8 @@ export function docKey(method: string, url: string): string {
   return `${method.toUpperCase()} ${m ? `/{env}${m[2] ?? ''}` : url}`
 }
 
+// Wrapped, not a sibling of a `$ref` (the plugin would inline the reference); the lone allOf left
+// once the plugin has moved the example to the media type is unwrapped (document-polish.ts).
 const withExample = (schema: object, example: unknown): object => (example === undefined ? schema : { allOf: [schema], examples: [example] })
 
 function responseObject(r: ResponseDoc): object {
@@ -72,11 +76,15 @@ export function documentRoute(route: RouteOptions, url: string, environments: re
   const env = ENV_URL.test(url)
   const soap = key.startsWith(`${method.toUpperCase()} /{env}/soap`)
   const schema: Schema = { ...own }
+  const documentedUrl = env ? `/{env}${ENV_URL.exec(url)?.[2] ?? ''}` : url
+  schema.operationId ??= operationIdOf(method, documentedUrl)
   schema.summary ??= doc?.summary
   schema.description ??= doc?.description
   schema.tags ??= doc?.tags
   if (!schema.consumes && doc?.consumes) schema.consumes = doc.consumes
-  const body = own.body ?? doc?.body
+  // The catalogue's body wins: it is given only where the route schema checks a wrapper and the
+  // service the rest (POST /{env}/v1/blinkers checks each item itself), so it is the contract.
+  const body = doc?.body ?? own.body
   if (body) schema.body = withExample(body as object, doc?.bodyExample)
   if (env) schema.params = paramsWithEnv(own.params, url, environments)
   if (!env || route.config?.roles === 'public') schema.security = []
@@ -108,11 +116,22 @@ export function documentRoute(route: RouteOptions, url: string, environments: re
   }
   for (const [status, r] of Object.entries(errorResponses(codes, soap))) responses[status] ??= r
   schema.response = responses
-  return { schema, url: env ? `/{env}${ENV_URL.exec(url)?.[2] ?? ''}` : url }
+  return { schema, url: documentedUrl }
 }
 
-function packageInfo(): { name: string; version: string; description: string } {
-  return JSON.parse(readFileSync(`${ROOT_DIR}/package.json`, 'utf8')) as { name: string; version: string; description: string }
+function packageInfo(): { name: string; version: string; description: string; license: string } {
+  return JSON.parse(readFileSync(`${ROOT_DIR}/package.json`, 'utf8')) as { name: string; version: string; description: string; license: string }
+}
+
+/**
+ * `X/` served beside `X` (same handler) is documented once, as `X`: a path with a trailing slash
+ * is an error for OpenAPI linters, and generators would make two methods of one operation.
+ */
+function isSlashTwin(route: RouteOptions, routes: readonly RouteOptions[]): boolean {
+  if (route.url.length < 2 || !route.url.endsWith('/')) return false
+  const bare = route.url.slice(0, -1)
+  const methods = (r: RouteOptions) => new Set(Array.isArray(r.method) ? r.method : [r.method])
+  return routes.some((r) => r.url === bare && [...methods(route)].every((m) => methods(r).has(m)))
 }
 
 export async function installOpenApi(app: FastifyInstance, opts: OpenApiOptions): Promise<void> {
@@ -129,6 +148,8 @@ export async function installOpenApi(app: FastifyInstance, opts: OpenApiOptions)
       info: {
         title: 'Blinker gateway',
         version: pkg.version,
+        // package.json's licence as declared (UNLICENSED: not open source).
+        license: { name: pkg.license },
         description: `${pkg.description}. Contract v1: REST under /{env} (acceptance or production) with Bearer tokens, SOAP 1.1 at /{env}/soap (WSDL: GET /{env}/soap?wsdl), published schemas at /schemas/. Errors are application/problem+json with a stable GW_ERR code.`,
       },
       servers: [{ url: opts.publicBaseUrl ?? '/' }],
@@ -141,7 +162,12 @@ export async function installOpenApi(app: FastifyInstance, opts: OpenApiOptions)
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id.replace(/\.schema\.json$/, '') : `def-${i}`),
     },
-    transform: ({ url, route }) => documentRoute(route as RouteOptions, url, opts.environments, opts.rateLimited ?? false),
+    transformObject: (documents) => polishDocument('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject),
+    transform: ({ url, route }) => {
+      const r = route as RouteOptions
+      if (isSlashTwin(r, routes)) return { schema: { ...(r.schema as Schema), hide: true }, url }
+      return documentRoute(r, url, opts.environments, opts.rateLimited ?? false)
+    },
   })
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } })
 }

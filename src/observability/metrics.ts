@@ -10,9 +10,19 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { EnvContext } from '../context.js'
 import { allQueues } from '../queue/queues.js'
 import { keys } from '../store/keys.js'
-import { readJobMetrics } from './job-metrics.js'
+import { ATTEMPT_BUCKETS, DURATION_BUCKETS, readJobMetrics } from './job-metrics.js'
+import { ScrapedHistogram, type HistogramSeries } from './scraped-histogram.js'
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const
+
+type Series = HistogramSeries & { buckets: Map<number, number> }
+
+/** The series of one queue in a histogram being assembled from Redis rows. */
+function series(map: Map<string, Series>, queue: string): Series {
+  let s = map.get(queue)
+  if (!s) map.set(queue, (s = { buckets: new Map(), sum: 0, count: 0 }))
+  return s
+}
 
 export interface MetricsOptions {
   redis: Redis
@@ -23,6 +33,10 @@ export interface MetricsOptions {
 export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'bgw_' })
+  // prom-client exposes these three sums as gauges named `_total`, which Prometheus reserves for
+  // counters (promtool flags them); the same figures by type stay as bgw_nodejs_active_handles,
+  // bgw_nodejs_active_requests and bgw_nodejs_active_resources (sum() them for the total).
+  for (const name of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`bgw_nodejs_active_${name}_total`)
 
   const requests = new Counter({
     name: 'bgw_http_requests_total',
@@ -39,13 +53,12 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void
   })
   const queueJobs = new Gauge({ name: 'bgw_queue_jobs', help: 'Jobs per queue and state', labelNames: ['env', 'queue', 'state'] as const, registers: [registry] })
   const blinkers = new Gauge({ name: 'bgw_blinkers', help: 'Blinkers per lifecycle status', labelNames: ['env', 'status'] as const, registers: [registry] })
-  const jobs = new Gauge({ name: 'bgw_jobs_total', help: 'Finished job attempts by outcome (completed, retried, dead_lettered), counted in Redis', labelNames: ['env', 'queue', 'outcome'] as const, registers: [registry] })
-  const failures = new Gauge({ name: 'bgw_job_failures_total', help: 'Failed job attempts by cause (http_503, timeout, connection…), counted in Redis', labelNames: ['env', 'queue', 'cause'] as const, registers: [registry] })
-  const jobSeconds = new Gauge({ name: 'bgw_job_duration_seconds_sum', help: 'Total seconds spent in job attempts', labelNames: ['env', 'queue'] as const, registers: [registry] })
-  const jobCount = new Gauge({ name: 'bgw_job_duration_seconds_count', help: 'Job attempts timed', labelNames: ['env', 'queue'] as const, registers: [registry] })
-  const attemptsBucket = new Gauge({ name: 'bgw_job_attempts_bucket', help: 'Jobs done for good (completed or dead-lettered) by attempts taken, cumulative (histogram buckets), counted in Redis', labelNames: ['env', 'queue', 'le'] as const, registers: [registry] })
-  const attemptsSum = new Gauge({ name: 'bgw_job_attempts_sum', help: 'Attempts taken by jobs done for good', labelNames: ['env', 'queue'] as const, registers: [registry] })
-  const attemptsCount = new Gauge({ name: 'bgw_job_attempts_count', help: 'Jobs done for good (completed or dead-lettered)', labelNames: ['env', 'queue'] as const, registers: [registry] })
+  // Counted in Redis by the workers; each scrape resets these and adds the stored totals, so they
+  // are real counters (monotonic, they survive worker restarts) rather than gauges.
+  const jobs = new Counter({ name: 'bgw_jobs_total', help: 'Finished job attempts by outcome (completed, retried, dead_lettered), counted in Redis', labelNames: ['env', 'queue', 'outcome'] as const, registers: [registry] })
+  const failures = new Counter({ name: 'bgw_job_failures_total', help: 'Failed job attempts by cause (http_503, timeout, connection…), counted in Redis', labelNames: ['env', 'queue', 'cause'] as const, registers: [registry] })
+  const jobSeconds = new ScrapedHistogram({ name: 'bgw_job_duration_seconds', help: 'Seconds spent in job attempts, counted in Redis', labelNames: ['env', 'queue'] as const, buckets: DURATION_BUCKETS, registers: [registry] })
+  const attempts = new ScrapedHistogram({ name: 'bgw_job_attempts', help: 'Attempts taken by jobs done for good (completed or dead-lettered), counted in Redis', labelNames: ['env', 'queue'] as const, buckets: ATTEMPT_BUCKETS, registers: [registry] })
   const redisUp = new Gauge({ name: 'bgw_redis_up', help: '1 when Redis answered the last scrape', registers: [registry] })
 
   app.addHook('onResponse', async (request, reply) => {
@@ -55,28 +68,35 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void
     latency.observe({ method: request.method, route, env }, reply.elapsedTime / 1000)
   })
 
+  const fromRedis = [queueJobs, blinkers, jobs, failures, jobSeconds, attempts]
+
   async function collectFromRedis(): Promise<void> {
-    queueJobs.reset()
-    blinkers.reset()
-    jobs.reset()
-    failures.reset()
-    attemptsBucket.reset()
+    // Read everything first, then replace: a Redis failure half-way leaves no half-filled series.
+    const snapshot = []
     for (const ctx of opts.contexts) {
-      for (const queue of allQueues(ctx).values()) {
-        const counts = await queue.getJobCounts(...JOB_STATES)
-        for (const state of JOB_STATES) queueJobs.set({ env: ctx.env, queue: queue.name, state }, counts[state] ?? 0)
+      const queues = []
+      for (const queue of allQueues(ctx).values()) queues.push({ name: queue.name, counts: await queue.getJobCounts(...JOB_STATES) })
+      snapshot.push({ env: ctx.env, queues, statuses: await opts.redis.hgetall(keys.statusCounts(ctx.keys)), rows: await readJobMetrics(opts.redis, ctx.keys) })
+    }
+    for (const m of fromRedis) m.reset()
+    for (const { env, queues, statuses, rows } of snapshot) {
+      for (const q of queues) for (const state of JOB_STATES) queueJobs.set({ env, queue: q.name, state }, q.counts[state] ?? 0)
+      for (const [status, n] of Object.entries(statuses)) blinkers.set({ env, status }, Number(n))
+      const durations = new Map<string, Series>()
+      const attemptsOf = new Map<string, Series>()
+      for (const row of rows) {
+        if (row.field === 'cause' && row.cause) failures.inc({ env, queue: row.queue, cause: row.cause }, row.value)
+        else if (row.field === 'attempts_bucket' && row.cause) {
+          if (row.cause !== '+Inf') series(attemptsOf, row.queue).buckets.set(Number(row.cause), row.value)
+        } else if (row.field === 'attempts_sum') series(attemptsOf, row.queue).sum = row.value
+        else if (row.field === 'attempts_count') series(attemptsOf, row.queue).count = row.value
+        else if (row.field === 'duration_seconds_bucket' && row.cause) series(durations, row.queue).buckets.set(Number(row.cause), row.value)
+        else if (row.field === 'duration_seconds_sum') series(durations, row.queue).sum = row.value
+        else if (row.field === 'duration_seconds_count') series(durations, row.queue).count = row.value
+        else jobs.inc({ env, queue: row.queue, outcome: row.field }, row.value)
       }
-      const statuses = await opts.redis.hgetall(keys.statusCounts(ctx.keys))
-      for (const [status, n] of Object.entries(statuses)) blinkers.set({ env: ctx.env, status }, Number(n))
-      for (const row of await readJobMetrics(opts.redis, ctx.keys)) {
-        if (row.field === 'cause' && row.cause) failures.set({ env: ctx.env, queue: row.queue, cause: row.cause }, row.value)
-        else if (row.field === 'attempts_bucket' && row.cause) attemptsBucket.set({ env: ctx.env, queue: row.queue, le: row.cause }, row.value)
-        else if (row.field === 'attempts_sum') attemptsSum.set({ env: ctx.env, queue: row.queue }, row.value)
-        else if (row.field === 'attempts_count') attemptsCount.set({ env: ctx.env, queue: row.queue }, row.value)
-        else if (row.field === 'duration_seconds_sum') jobSeconds.set({ env: ctx.env, queue: row.queue }, row.value)
-        else if (row.field === 'duration_seconds_count') jobCount.set({ env: ctx.env, queue: row.queue }, row.value)
-        else jobs.set({ env: ctx.env, queue: row.queue, outcome: row.field }, row.value)
-      }
+      for (const [queue, data] of durations) jobSeconds.set({ env, queue }, data)
+      for (const [queue, data] of attemptsOf) attempts.set({ env, queue }, data)
     }
   }
 
@@ -85,7 +105,9 @@ export function installMetrics(app: FastifyInstance, opts: MetricsOptions): void
       await collectFromRedis()
       redisUp.set(1)
     } catch {
-      // Still answer: the process metrics and bgw_redis_up 0 are what an operator needs then.
+      // Still answer: the process metrics and bgw_redis_up 0 are what an operator needs then;
+      // the figures read from Redis are dropped rather than shown stale.
+      for (const m of fromRedis) m.reset()
       redisUp.set(0)
     }
     return reply.type(registry.contentType).send(await registry.metrics())

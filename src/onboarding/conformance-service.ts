@@ -1,11 +1,12 @@
 /**
- * Recording conformance results (POST/GET /acceptance/v1/conformance/results…) and the
+ * Self-reported conformance results (POST/GET /acceptance/v1/conformance/results…) and the
  * production gate for parties marked `requireConformancePass` in the parties file.
  *
- * The run is reported by the runner with the software house's own acceptance token: the gateway
- * cannot re-run it, so it records what was reported, stamps the time and its own version, and
- * judges "full pass" itself against its own list of required scenarios (a runner of an older or
- * trimmed version that skips one does not pass).
+ * A self-reported run is what the runner says with the software house's own token: the gateway
+ * records it, stamps the time and its own version and says whether it covers its list of
+ * scenarios (`fullPass`), for information only: a forged all-pass costs one request, so it opens
+ * nothing. Production opens on a run the gateway judged from its own records
+ * (conformance-run-service.ts).
  */
 import { readFileSync } from 'node:fs'
 import type { EnvContext } from '../context.js'
@@ -29,7 +30,8 @@ export async function recordRun(envCtx: EnvContext, party: Party, run: Conforman
   const failed = run.scenarios.filter((s) => !s.passed).map((s) => s.name)
   const fullPass = missing.length === 0 && REQUIRED_SCENARIOS.every((name) => byName.get(name)?.passed === true)
   const receivedAt = now.toISOString()
-  const previousPass = fullPass ? receivedAt : await fullPassAt(envCtx.redis, envCtx.keys, party.id)
+  // The judged pass, if any: a self-report is no pass of its own.
+  const previousPass = await fullPassAt(envCtx.redis, envCtx.keys, party.id)
   const record: ConformanceRecord = {
     partyId: party.id,
     receivedAt,
@@ -53,25 +55,30 @@ export async function latestRun(envCtx: EnvContext, party: Party): Promise<Confo
 }
 
 /**
- * Production gate: a party with `requireConformancePass` is refused until a full pass is recorded
- * for the same party id in acceptance. A pass, once seen, is remembered for PASS_CACHE_MS so a
+ * Production gate: a party with `requireConformancePass` is refused until a full pass of a run the
+ * GATEWAY judged (conformance-run-service.ts) is recorded for the same party id in acceptance;
+ * self-reported results never open it. A pass, once seen, is remembered for PASS_CACHE_MS so a
  * gated party does not pay a Redis read per request; a refusal is never cached (the pass may land
- * any second).
+ * any second). A revoke forgets the pass in this process at once, in the others within PASS_CACHE_MS.
  */
 export const PASS_CACHE_MS = 60_000
-const passSeen = new WeakMap<EnvContext, Map<string, number>>()
+/** `{acceptance prefix}|{party id}` → until when the pass seen counts. */
+const passSeen = new Map<string, number>()
+
+/** Called by the operator's revoke (same process): the next production call reads the record again. */
+export const forgetPass = (acceptanceKeys: string, partyId: string): boolean => passSeen.delete(`${acceptanceKeys}|${partyId}`)
 
 export async function requireConformance(envCtx: EnvContext, party: Party | null | undefined, now = Date.now()): Promise<void> {
   if (envCtx.env !== 'production' || !party?.requireConformancePass) return
-  let seen = passSeen.get(envCtx)
-  if (!seen) passSeen.set(envCtx, (seen = new Map()))
-  if ((seen.get(party.id) ?? 0) > now) return
-  const at = await fullPassAt(envCtx.redis, acceptancePrefix(envCtx.config), party.id)
+  const acceptanceKeys = acceptancePrefix(envCtx.config)
+  const cacheKey = `${acceptanceKeys}|${party.id}`
+  if ((passSeen.get(cacheKey) ?? 0) > now) return
+  const at = await fullPassAt(envCtx.redis, acceptanceKeys, party.id)
   if (!at) {
     throw new GatewayError(
       'GW_ERR_CONFORMANCE_REQUIRED',
-      `Party ${party.id} must record a full conformance pass in acceptance before using production (npx blinker-gateway conformance --base <acceptance URL> --token <acceptance token>)`,
+      `Party ${party.id} needs a conformance run judged PASSED by the gateway in acceptance before using production (POST /acceptance/v1/conformance/runs, or npx blinker-gateway conformance --judged --base <acceptance URL> --token <acceptance token>); self-reported results do not count`,
     )
   }
-  seen.set(party.id, now + PASS_CACHE_MS)
+  passSeen.set(cacheKey, now + PASS_CACHE_MS)
 }

@@ -1,6 +1,8 @@
 /**
- * Recorded conformance runs, per software house, in acceptance: the latest run, and the latest
- * FULL pass apart (a later failing experiment does not take production access away again).
+ * Self-reported conformance runs (the runner's own checks, POST …/conformance/results), per
+ * software house, in acceptance: the latest one, kept for information. What opens production is
+ * the latest FULL pass of a run the gateway judged (conformance-run-store.ts), read here by the
+ * production gate; a later failing run does not take it away again, an operator's revoke does.
  *
  * The production gate reads the acceptance key of the same party id. That is the one read across
  * environments the gateway makes, on purpose: acceptance is where a software house proves itself,
@@ -35,12 +37,12 @@ export interface ConformanceRecord {
 /** Key prefix of the acceptance environment, as gateway.ts builds it (`<KEY_PREFIX>:acceptance:`). */
 export const acceptancePrefix = (config: Pick<Config, 'KEY_PREFIX'>): string => `${config.KEY_PREFIX}:acceptance:`
 
-/** Stores a run as the latest, and as the latest full pass when it is one (one MULTI). */
+/**
+ * Stores a self-reported run as the party's latest. Information only: it never writes the pass
+ * key, whatever it claims (a run the gateway judged does: conformance-run-store.ts).
+ */
 export async function saveRecord(redis: Redis, prefix: string, record: ConformanceRecord): Promise<void> {
-  const json = JSON.stringify(record)
-  const multi = redis.multi().set(keys.conformanceLatest(prefix, record.partyId), json)
-  if (record.fullPass) multi.set(keys.conformancePass(prefix, record.partyId), json)
-  await multi.exec()
+  await redis.set(keys.conformanceLatest(prefix, record.partyId), JSON.stringify(record))
 }
 
 export async function readLatest(redis: Redis, prefix: string, partyId: string): Promise<ConformanceRecord | undefined> {
@@ -48,8 +50,8 @@ export async function readLatest(redis: Redis, prefix: string, partyId: string):
   return json ? (JSON.parse(json) as ConformanceRecord) : undefined
 }
 
-/** When the party's latest full pass was recorded in acceptance, or undefined. */
+/** When the party's latest gateway-judged full pass was recorded in acceptance, or undefined (none, or revoked). */
 export async function fullPassAt(redis: Redis, acceptanceKeys: string, partyId: string): Promise<string | undefined> {
   const json = await redis.get(keys.conformancePass(acceptanceKeys, partyId))
-  return json ? (JSON.parse(json) as ConformanceRecord).receivedAt : undefined
+  return json ? (JSON.parse(json) as { passedAt: string }).passedAt : undefined
 }

@@ -118,3 +118,12 @@ export function generateBlinkers(opts: GenerateOptions): Blinker[] {
     return blinker
   })
 }
+
+/** A valid enterprise number (mod-97, 01… range: no CPAS of the demo) that none of `served` is. */
+export function unservedKbo(served: readonly string[]): string {
+  for (let n = 1; ; n++) {
+    const base = `01${pad(n, 6)}`
+    const kbo = `${base}${pad(97 - mod97(base), 2)}`
+    if (!served.includes(kbo)) return kbo
+  }
+}

@@ -23,7 +23,7 @@ export interface XmlMessageResult<T> {
  * The element a model path such as `/finding/sourceKbo` names, to give a checksum error the line
  * an XML author needs. Undefined when the path names nothing present (e.g. a missing field).
  */
-function elementAt(root: ScannedElement, path: string | undefined): ScannedElement | undefined {
+export function elementAt(root: ScannedElement, path: string | undefined): ScannedElement | undefined {
   if (!path) return undefined
   let current: ScannedElement | undefined = root
   for (const step of path.split('/').filter((s) => s !== '')) {

@@ -28,9 +28,16 @@ const PARSE_OPTIONS =
 const xsdDocument = XmlDocument.fromString(readFileSync(XSD_FILE, 'utf8'), { url: XSD_FILE })
 const validator = XsdValidator.fromDoc(xsdDocument)
 
-// libxml2 messages name elements as '{urn:blinker-gateway:v1}cpasKbo'; users know them as cpasKbo.
-// They also quote the offending value ("The value '85073003328' is not accepted"): a NISS is masked.
-const tidy = (message: string): string => maskNissText(message.replaceAll(`{${XML_NS}}`, '').trim())
+/**
+ * The SOAP 1.1 envelope namespace: the SOAP adapter's SOAP11_NS, repeated so that validation does
+ * not import ingress (which imports validation); tests/validation/envelope.test.ts pins them equal.
+ */
+export const SOAP11_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/'
+
+// libxml2 messages name elements as '{urn:blinker-gateway:v1}cpasKbo'; users know them as cpasKbo
+// (and envelope parts as soap:Body). They also quote the offending value ("The value
+// '85073003328' is not accepted"): a NISS is masked.
+const tidy = (message: string): string => maskNissText(message.replaceAll(`{${XML_NS}}`, '').replaceAll(`{${SOAP11_ENVELOPE_NS}}`, 'soap:').trim())
 
 const toFieldErrors = (details: readonly ErrorDetail[]): FieldError[] =>
   details.map((d) => ({ line: d.line, message: tidy(d.message) }))
@@ -74,10 +81,15 @@ export function withXmlDocument<T>(xml: string, use: (doc: XmlDocument) => T, li
  * problem libxml2 reports.
  */
 export function xsdErrors(node: XmlDocument | XmlElement): FieldError[] {
+  return schemaErrors(validator, node)
+}
+
+/** Problems of a document or element against a compiled schema, [] when valid (see xsdErrors). */
+export function schemaErrors(schema: XsdValidator, node: XmlDocument | XmlElement): FieldError[] {
   try {
     // Two overloads, no union signature: hence the two identical-looking calls.
-    if (node instanceof XmlDocument) validator.validate(node)
-    else validator.validate(node)
+    if (node instanceof XmlDocument) schema.validate(node)
+    else schema.validate(node)
     return []
   } catch (err) {
     if (err instanceof XmlValidateError) {

@@ -77,3 +77,35 @@ t.test('unservedKbo gives a valid enterprise number outside the list', async (t)
   t.ok(isValidKbo(second))
   t.not(second, first)
 })
+
+t.test('--judged: usage, start only, a verdict, refused tokens', async (t) => {
+  for (const args of [['--start-only'], ['--run', '3f2504e0-4f89-41d3-9a0c-0305e82c3301'], ['--judged', '--run', 'xyz'], ['--judged', '--start-only', '--run', '3f2504e0-4f89-41d3-9a0c-0305e82c3301'], ['--judged', '--deadline-minutes', '2']]) {
+    const { io, err } = capture()
+    t.equal(await main(['conformance', '--base', 'http://h', '--token', 't', ...args], io), 2, args.join(' '))
+    t.match(err.join('\n'), /Usage: blinker-gateway conformance/)
+  }
+  t.match(parseConformanceArgs(['--base', 'http://h', '--token', 't', '--judged', '--deadline-minutes', '30']), { judged: { mode: 'drive' }, deadlineMinutes: 30 })
+
+  const gw = await startGateway(t)
+  await gw.app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`
+  const started = capture()
+  t.equal(await main(['conformance', '--base', base, '--token', TOKENS.acceptance.beta, '--judged', '--start-only', '--deadline-minutes', '15'], started.io), 0)
+  const run = JSON.parse(started.out.join('\n'))
+  t.match(run, { partyId: 'beta', cpasKbo: '0207017596', verdict: 'RUNNING', judgedAt: null })
+  t.equal(Date.parse(run.deadline) - Date.parse(run.startedAt), 15 * 60_000)
+  t.ok(run.scenarios.length >= 10 && run.scenarios.every((s: { todo: string; status: string }) => s.todo.length > 10 && s.status === 'PENDING'), 'what to do, per scenario')
+
+  const verdict = capture()
+  t.equal(await main(['conformance', '--base', base, '--token', TOKENS.acceptance.beta, '--judged', '--run', run.id], verdict.io), 1, 'RUNNING is not a pass')
+  t.match(verdict.out[0], new RegExp(`^Conformance run ${run.id} judged by the gateway at ${base}/acceptance, party beta`))
+  t.match(verdict.out.find((l) => / pull-and-acknowledge /.test(l)), /^PENDING +pull-and-acknowledge +CLI-\d{4}-9\d{8} not received yet/)
+  t.equal(verdict.out.at(-1), 'Verdict: RUNNING')
+
+  const prod = capture()
+  t.equal(await main(['conformance', '--base', base, '--token', TOKENS.production.alpha, '--judged'], prod.io), 1)
+  t.match(prod.err.join('\n'), /^conformance: cannot run against the gateway: .*GW_ERR_WRONG_ENVIRONMENT/)
+  const other = capture()
+  t.equal(await main(['conformance', '--base', base, '--token', TOKENS.acceptance.alpha, '--judged', '--run', run.id], other.io), 1)
+  t.match(other.err.join('\n'), /reading run .*: expected 200, got 404/, "another party's run")
+})

@@ -25,7 +25,8 @@ t.test('valid files exit 0, in both syntaxes, type inferred', async (t) => {
   for (const name of ['blinker-full.xml', 'blinker-full.json', 'feedback-minimal.xml', 'feedback-minimal.json']) {
     const r = await cli('validate', fixture(name))
     t.equal(r.code, 0, name)
-    t.same(r.out, [`${fixture(name)}: valid ${name.split('-')[0]}`], name)
+    const type = name.split('-')[0] as string
+    t.same(r.out, [`${fixture(name)}: valid ${name.endsWith('.xml') ? `bare <${type}> message` : type}`], name)
   }
   const typed = await cli('validate', '--type', 'feedback', fixture('feedback-uppercase-uuid.xml'))
   t.equal(typed.code, 0, '--type given')
@@ -36,7 +37,7 @@ t.test('invalid XML: exit 1, each problem with its line', async (t) => {
   const r = await cli('validate', fixture('blinker-bad-regime.xml'))
   t.equal(r.code, 1)
   t.match(r.out[0], new RegExp(`^${fixture('blinker-bad-regime.xml')}:5: .*regime`))
-  t.match(r.out.at(-1), /invalid blinker \(1 problem\)$/)
+  t.match(r.out.at(-1), /invalid bare <blinker> message \(1 problem\)$/)
   const checksum = await cli('validate', fixture('feedback-bad-kbo-checksum.xml'))
   t.match(checksum.out[0], /feedback-bad-kbo-checksum\.xml:5: \/cpasKbo: must be a valid enterprise number/)
 })
@@ -54,6 +55,35 @@ t.test('every fixture gets the manifest verdict from the CLI', async (t) => {
       t.equal((await cli('validate', fixture(`${fx.name}.${ext}`))).code, fx.valid ? 0 : 1, `${fx.name}.${ext}`)
     }
   }
+})
+
+t.test('XML: envelopes and operation elements too, and the verdict says which', async (t) => {
+  const examples = resolve(ROOT, 'schemas/examples')
+  const cases: [string, string][] = [
+    ['soap/SubmitFeedback.request.xml', 'valid <SubmitFeedbackRequest> in a SOAP 1.1 envelope'],
+    ['soap/SubmitFeedback.fault.response.xml', 'valid <Fault> in a SOAP 1.1 envelope'],
+    ['xml/GetFeedbackStatusRequest.xml', 'valid bare <GetFeedbackStatusRequest> element'],
+    ['xml/feedback.xml', 'valid bare <feedback> message'],
+  ]
+  for (const [file, verdict] of cases) {
+    const r = await cli('validate', `${examples}/${file}`)
+    t.same({ code: r.code, out: r.out }, { code: 0, out: [`${examples}/${file}: ${verdict}`] }, file)
+  }
+  t.equal((await cli('validate', '--type', 'feedback', `${examples}/soap/SubmitFeedback.request.xml`)).code, 0, '--type feedback: a SubmitFeedbackRequest envelope carries one')
+
+  const dir = t.testdir({
+    'bad-kbo.xml': readFileSync(`${examples}/soap/SubmitFeedback.request.xml`, 'utf8').replace('<gw:cpasKbo>0207151616<', '<gw:cpasKbo>0207151617<'),
+    'receipt.xml': '<receipt xmlns="urn:blinker-gateway:v1"/>',
+  })
+  const bad = await cli('validate', `${dir}/bad-kbo.xml`)
+  t.equal(bad.code, 1)
+  t.same(bad.out, [`${dir}/bad-kbo.xml:7: /cpasKbo: must be a valid enterprise number (10 digits, mod-97 check)`, `${dir}/bad-kbo.xml: invalid <SubmitFeedbackRequest> in a SOAP 1.1 envelope (1 problem)`])
+  const wrongType = await cli('validate', '--type', 'blinker', `${examples}/soap/SubmitFeedback.request.xml`)
+  t.equal(wrongType.code, 1)
+  t.match(wrongType.out[0], /:4: the envelope's Body must hold blinker of urn:blinker-gateway:v1, found SubmitFeedbackRequest$/)
+  const receipt = await cli('validate', `${dir}/receipt.xml`)
+  t.equal(receipt.code, 1, 'an XML root of no accepted form is invalid, not a usage error')
+  t.match(receipt.out, [/receipt\.xml:1: root element must be blinker, feedback or an <Operation>Request/, /receipt\.xml: invalid message \(1 problem\)$/])
 })
 
 t.test('JSON batches are judged item by item', async (t) => {
@@ -143,7 +173,10 @@ t.test('bin/blinker-gateway.js runs the compiled CLI', async (t) => {
   const bin = resolve(ROOT, 'bin/blinker-gateway.js')
   const valid = spawnSync(process.execPath, [bin, 'validate', fixture('blinker-full.xml')], { encoding: 'utf8' })
   t.equal(valid.status, 0, valid.stderr)
-  t.match(valid.stdout, /blinker-full\.xml: valid blinker\n$/)
+  t.match(valid.stdout, /blinker-full\.xml: valid bare <blinker> message\n$/)
+  const envelope = spawnSync(process.execPath, [bin, 'validate', resolve(ROOT, 'schemas/examples/soap/GetBlinkers.response.xml')], { encoding: 'utf8' })
+  t.equal(envelope.status, 0, envelope.stderr)
+  t.match(envelope.stdout, /GetBlinkers\.response\.xml: valid <GetBlinkersResponse> in a SOAP 1\.1 envelope\n$/)
   const invalid = spawnSync(process.execPath, [bin, 'validate', fixture('feedback-bad-uuid.json')], { encoding: 'utf8' })
   t.equal(invalid.status, 1)
   t.match(invalid.stdout, /\/messageId: /)

@@ -8,11 +8,13 @@ import t from 'tap'
 import type { RouteOptions } from 'fastify'
 import { docKey, documentRoute } from '../../src/docs/openapi.js'
 import { EXAMPLES } from '../../src/docs/examples.js'
+import { pruneUnusedSchemas, unwrapLoneAllOf } from '../../src/docs/document-polish.js'
+import { deriveOperationId, duplicateOperationIds } from '../../src/docs/operation-ids.js'
 import { ROUTE_DOCS } from '../../src/docs/route-docs.js'
 import { schemaValidator } from '../../src/validation/json-schemas.js'
 import { auth, startGateway, TOKENS } from '../helpers/gateway.js'
 
-type Operation = { summary?: string; description?: string; tags?: string[]; responses: Record<string, { content?: Record<string, { examples?: Record<string, { value: unknown }> }> }> }
+type Operation = { operationId?: string; summary?: string; description?: string; tags?: string[]; responses: Record<string, { content?: Record<string, { examples?: Record<string, { value: unknown }> }> }> }
 type Doc = { openapi: string; info: { version: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } }
 
 const TOKEN_OF_ROLE: Record<string, string> = {
@@ -22,7 +24,12 @@ const TOKEN_OF_ROLE: Record<string, string> = {
   'software-house': TOKENS.acceptance.alpha,
 }
 
-const docPath = (url: string) => url.replace(/^\/(acceptance|production)(?=\/|$)/, '/{env}').replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+// `/schemas/` is documented once, as its slash-less twin `/schemas`.
+const docPath = (url: string) =>
+  url
+    .replace(/^\/(acceptance|production)(?=\/|$)/, '/{env}')
+    .replace(/:([A-Za-z0-9_]+)/g, '{$1}')
+    .replace(/(.)\/$/, '$1')
 const methodsOf = (r: RouteOptions) => (Array.isArray(r.method) ? r.method : [r.method]).filter((m) => m !== 'HEAD')
 const hidden = (r: RouteOptions) => (r.schema as { hide?: boolean } | undefined)?.hide === true
 
@@ -170,4 +177,48 @@ t.test('a route documents itself first; the catalogue only fills gaps', async (t
   const bare = documentRoute({ method: 'GET', url: '/nowhere', handler: async () => ({}) } as unknown as RouteOptions, '/nowhere', ['acceptance'], false)
   t.equal(bare.schema.summary, undefined, 'an undocumented route stays undocumented (the test above catches it)')
   t.same(bare.schema.security, [], 'outside /{env}: no credential')
+})
+
+t.test('every operation has a camelCase operationId, unique, also a route added late', async (t) => {
+  const gw = await startGateway(t)
+  // Registered after the gateway's own routes, as a later feature would be: named by the central rule.
+  gw.app.get('/acceptance/v1/zz-late/:thingId/report.csv', { config: { roles: ['operator'] }, schema: { summary: 'Late', description: 'A late route', tags: ['operator'] } }, async () => 'x')
+  const res = await gw.app.inject({ method: 'GET', url: '/docs/json' })
+  t.equal(res.statusCode, 200)
+  const doc = res.json() as Doc
+  const seen = new Map<string, string>()
+  let n = 0
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      n++
+      const where = `${method.toUpperCase()} ${path}`
+      t.match(op.operationId, /^[a-z][a-zA-Z0-9]*$/, `${where}: camelCase operationId ${op.operationId}`)
+      const id = op.operationId ?? ''
+      t.notOk(seen.has(id), `${where}: ${id} is unique${seen.has(id) ? ` (also ${seen.get(id)})` : ''}`)
+      seen.set(id, where)
+    }
+  }
+  t.ok(n >= 40, `${n} operations`)
+  t.equal(doc.paths['/{env}/v1/zz-late/{thingId}/report.csv']?.get?.operationId, 'getZzLateByThingIdReportCsv', 'derived from method and path')
+  // The core operations keep their published names (generated clients call them).
+  t.equal(doc.paths['/{env}/v1/blinkers']?.post?.operationId, 'publishBlinkers')
+  t.equal(doc.paths['/{env}/v1/cpas/{kbo}/blinkers']?.get?.operationId, 'getBlinkers')
+  t.equal(doc.paths['/{env}/v1/feedback']?.post?.operationId, 'submitFeedback')
+  t.notOk(doc.paths['/schemas/'], 'the trailing-slash twin is documented once, without the slash')
+  t.ok(doc.paths['/schemas']?.get, 'as /schemas')
+})
+
+t.test('operation ids: derivation, and the document polish', async (t) => {
+  t.equal(deriveOperationId('GET', '/{env}/v1/cpas/:kbo/follow-ups/:id'), 'getCpasByKboFollowUpsById')
+  t.equal(deriveOperationId('post', '/{env}/dashboard/pending/{messageId}/decision'), 'postDashboardPendingByMessageIdDecision')
+  t.equal(deriveOperationId('GET', '/metrics'), 'getMetrics')
+  t.same([...duplicateOperationIds({ '/a': { get: { operationId: 'x' } }, '/b': { get: { operationId: 'x' }, put: { operationId: 'y' } } })], [['x', ['GET /a', 'GET /b']]])
+  t.same(unwrapLoneAllOf({ allOf: [{ $ref: '#/components/schemas/a' }] }), { $ref: '#/components/schemas/a' })
+  t.same(unwrapLoneAllOf({ allOf: [{ type: 'string' }], description: 'kept' }), { allOf: [{ type: 'string' }], description: 'kept' })
+  const doc = {
+    paths: { '/x': { get: { responses: { 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/a' } } } } } } } },
+    components: { schemas: { a: { properties: { b: { $ref: '#/components/schemas/b' } } }, b: { type: 'string' }, unused: { $ref: '#/components/schemas/b' } } },
+  }
+  pruneUnusedSchemas(doc)
+  t.same(Object.keys(doc.components.schemas), ['a', 'b'], 'reached directly or through another component; the rest dropped')
 })

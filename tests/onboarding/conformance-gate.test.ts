@@ -1,12 +1,15 @@
 /**
- * Recorded conformance results and the production gate: a party marked requireConformancePass in
- * the parties file is refused in production (REST and SOAP) until a FULL pass is recorded for the
- * same party id in acceptance; a later failing run does not take it away again.
+ * Self-reported conformance results and the production gate: a party marked
+ * requireConformancePass in the parties file is refused in production (REST and SOAP) until a run
+ * the GATEWAY judged passes for the same party id in acceptance; a self-reported full pass never
+ * opens it, and a later failing run does not take a judged pass away again.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
+import { driveJudgedRun } from '../../src/onboarding/conformance/judged-run.js'
 import { REQUIRED_SCENARIOS } from '../../src/onboarding/conformance/scenario-names.js'
 import { hashToken } from '../../src/parties/parties.js'
 import { CPAS } from '../helpers/blinkers.js'
@@ -40,12 +43,12 @@ const latest = (gw: TestGateway, token = 'acc-alpha') => gw.app.inject({ method:
 const prodMailbox = (gw: TestGateway, token = 'prod-alpha', kbo: string = CPAS.alpha1) =>
   gw.app.inject({ method: 'GET', url: `/production/v1/cpas/${kbo}/blinkers`, headers: auth(token) })
 
-t.test('production is refused until a full pass is recorded in acceptance', async (t) => {
+t.test('production is refused until a judged pass; self-reported passes open nothing', async (t) => {
   const gw = await startGateway(t, { PARTIES_FILE: partiesFile() })
   const refused = await prodMailbox(gw)
   t.equal(refused.statusCode, 403)
   t.equal(refused.json().code, 'GW_ERR_CONFORMANCE_REQUIRED')
-  t.match(refused.json().detail, /alpha must record a full conformance pass in acceptance/)
+  t.match(refused.json().detail, /alpha needs a conformance run judged PASSED by the gateway in acceptance/)
   const soap = await soapPost(gw.app, { env: 'production', token: 'prod-alpha', action: '"urn:blinker-gateway:v1#GetBlinkers"', body: envelope(`<gw:GetBlinkersRequest><gw:cpasKbo>${CPAS.alpha1}</gw:cpasKbo></gw:GetBlinkersRequest>`) })
   t.equal(soap.statusCode, 403)
   t.equal(readFault(soap.body).code, 'GW_ERR_CONFORMANCE_REQUIRED', 'a SOAP Fault with the same code')
@@ -60,17 +63,26 @@ t.test('production is refused until a full pass is recorded in acceptance', asyn
   t.match(partial.json(), { partyId: 'alpha', fullPass: false, missing: [REQUIRED_SCENARIOS[0]], failed: [], lastFullPassAt: null, gatewayVersion: /^\d+\.\d+\.\d+/ })
   const failing = await post(gw, run((n) => n !== 'push-signature'))
   t.match(failing.json(), { fullPass: false, failed: ['push-signature'], missing: [] })
-  t.equal((await prodMailbox(gw)).json().code, 'GW_ERR_CONFORMANCE_REQUIRED', 'still refused')
 
   const full = await post(gw, run(() => true))
-  t.match(full.json(), { fullPass: true, failed: [], missing: [] })
-  t.equal(full.json().lastFullPassAt, full.json().receivedAt)
+  t.match(full.json(), { fullPass: true, failed: [], missing: [], lastFullPassAt: null })
+  t.equal((await prodMailbox(gw)).json().code, 'GW_ERR_CONFORMANCE_REQUIRED', 'a self-reported full pass opens nothing')
+
+  // A run the gateway judges, driven by the runner as the party's software would.
+  await gw.app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`
+  const judged = await driveJudgedRun({ baseUrl: base, token: 'acc-alpha' })
+  t.equal(judged.run.verdict, 'PASSED', judged.run.verdict === 'PASSED' ? 'the judged run passed' : judged.run.scenarios.map((s) => `${s.status} ${s.name} ${s.reason}`).join('\n'))
   t.equal((await prodMailbox(gw)).statusCode, 200, 'production open')
 
-  const later = await post(gw, run((n) => n !== 'wrong-cpas'))
-  t.match(later.json(), { fullPass: false, lastFullPassAt: full.json().receivedAt })
-  t.match((await latest(gw)).json(), { fullPass: false, failed: ['wrong-cpas'], lastFullPassAt: full.json().receivedAt })
-  t.equal((await prodMailbox(gw)).statusCode, 200, 'a later failing experiment does not close production again')
+  // A later run that fails (acknowledged before any delivery) does not close production again.
+  const later = (await gw.app.inject({ method: 'POST', url: '/acceptance/v1/conformance/runs', headers: auth('acc-alpha'), payload: {} })).json()
+  const [first] = later.scenarios[0].blinkers
+  await gw.app.inject({ method: 'POST', url: `/acceptance/v1/blinkers/${first.blinkerId}/acknowledgements`, headers: auth('acc-alpha') })
+  t.equal((await gw.app.inject({ method: 'GET', url: `/acceptance/v1/conformance/runs/${later.id}`, headers: auth('acc-alpha') })).json().verdict, 'FAILED')
+  t.equal((await post(gw, run((n) => n !== 'wrong-cpas'))).json().lastFullPassAt, judged.run.judgedAt, 'the self-report shows the judged pass')
+  t.match((await latest(gw)).json(), { fullPass: false, failed: ['wrong-cpas'], lastFullPassAt: judged.run.judgedAt })
+  t.equal((await prodMailbox(gw)).statusCode, 200, 'a later failing run does not close production again')
   t.equal((await latest(gw, 'acc-beta')).statusCode, 404, "beta sees no run: results are per party")
 })
 

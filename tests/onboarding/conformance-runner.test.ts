@@ -1,11 +1,13 @@
 /**
- * The conformance runner against a real gateway listening on port 0 (workers on, so the push
- * scenario is real): every scenario passes and the full pass is recorded; then against a gateway
- * whose code/flow rule is deliberately broken it fails, naming the scenario and the expected 422.
+ * The conformance runner's self-check against a real gateway listening on port 0 (workers on, so
+ * the push scenario is real): every scenario passes and the self-report is recorded (for
+ * information); then against a gateway whose code/flow rule is deliberately broken it fails,
+ * naming the scenario and the expected 422 — and a judged run there cannot pass either.
  */
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { main } from '../../src/cli/main.js'
+import { driveJudgedRun } from '../../src/onboarding/conformance/judged-run.js'
 import { ALLOW_LOCAL_WEBHOOKS } from '../helpers/blinkers.js'
 import { startGateway, TOKENS } from '../helpers/gateway.js'
 
@@ -15,7 +17,7 @@ function capture() {
   return { io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) }, out, err }
 }
 
-t.test('the runner passes against the default start, REST and SOAP, and the pass is recorded', async (t) => {
+t.test('the runner passes against the default start, REST and SOAP, and the self-report is recorded', async (t) => {
   const gw = await startGateway(t, ALLOW_LOCAL_WEBHOOKS, { workers: true })
   await gw.app.listen({ port: 0, host: '127.0.0.1' })
   const base = `http://127.0.0.1:${(gw.app.server.address() as AddressInfo).port}`
@@ -63,4 +65,10 @@ t.test('a gateway with a broken code/flow rule fails the run with a precise mess
   t.match(out.at(-1), /full pass NO \(failed: code-not-for-flow\)/)
   const latest = await gw.app.inject({ method: 'GET', url: '/acceptance/v1/conformance/results/latest', headers: { authorization: `Bearer ${TOKENS.acceptance.beta}` } })
   t.match(latest.json(), { partyId: 'beta', fullPass: false, failed: ['code-not-for-flow'], lastFullPassAt: null })
+  // The gateway judging a run against itself sees no 422 where one was due: the run cannot pass.
+  const judged = await driveJudgedRun({ baseUrl: base, token: TOKENS.acceptance.beta, verdictTimeoutMs: 0 })
+  t.equal(judged.run.verdict, 'RUNNING')
+  const nff = judged.run.scenarios.find((s) => s.name === 'code-not-for-flow')
+  t.match(nff, { status: 'PENDING', reason: /no 422 GW_ERR_CODE_NOT_FOR_FLOW seen yet/ })
+  t.same(judged.run.scenarios.filter((s) => s.status !== 'PASSED').map((s) => s.name), ['code-not-for-flow'], 'everything else passed')
 })

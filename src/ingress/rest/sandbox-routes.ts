@@ -36,7 +36,7 @@ export async function sandboxRoutes(app: FastifyInstance, opts: SandboxRoutesOpt
       config,
       schema: {
         summary: 'Who the sandbox sees: party id and CPAS served',
-        description: 'The calling software house, the CPAS it may create sandbox blinkers for, and whether production requires a recorded conformance pass.',
+        description: 'The calling software house, the CPAS it may create sandbox blinkers for, and whether production requires a conformance run judged PASSED by the gateway (POST /v1/conformance/runs).',
         tags,
         response: {
           200: {

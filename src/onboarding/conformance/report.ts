@@ -1,4 +1,4 @@
-/** The runner's plain-text report: one line per scenario, totals, and what the gateway recorded. */
+/** The self-check's plain-text report: one line per scenario, totals, and what the gateway recorded (for information). */
 import type { RunReport } from './runner.js'
 
 export function formatReport(report: RunReport): string[] {
@@ -11,7 +11,7 @@ export function formatReport(report: RunReport): string[] {
   if (report.record) {
     const r = report.record
     const why = r.fullPass ? '' : ` (${[r.failed.length ? `failed: ${r.failed.join(', ')}` : '', r.missing.length ? `not run: ${r.missing.join(', ')}` : ''].filter(Boolean).join('; ')})`
-    lines.push(`Recorded by the gateway (version ${r.gatewayVersion}) at ${r.receivedAt}: full pass ${r.fullPass ? 'YES' : 'NO'}${why}`)
+    lines.push(`Recorded by the gateway (version ${r.gatewayVersion}) at ${r.receivedAt}: full pass ${r.fullPass ? 'YES' : 'NO'}${why}; self-reported, for information: production opens on a run the gateway judges (--judged)`)
   } else if (report.recordError) {
     lines.push(`NOT recorded: ${report.recordError}`)
   } else {

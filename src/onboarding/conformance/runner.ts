@@ -7,6 +7,7 @@
 import type { Dispatcher } from 'undici'
 import { BlinkerGatewayClient, GatewayProblemError, type ConformanceRecord, type ConformanceScenarioResult } from '../../client/index.js'
 import { GATEWAY_VERSION } from '../conformance-service.js'
+import { unservedKbo } from '../sandbox-generator.js'
 import { ScenarioFailure, type PushOptions, type Scenario, type ScenarioContext } from './scenario-kit.js'
 import { REST_SCENARIOS } from './scenarios.js'
 import { SOAP_SCENARIO_LIST } from './soap-scenarios.js'
@@ -52,14 +53,8 @@ export class RunnerSetupError extends Error {
   override name = 'RunnerSetupError'
 }
 
-/** A valid enterprise number (mod-97) that none of `served` is. */
-export function unservedKbo(served: readonly string[]): string {
-  for (let n = 1; ; n++) {
-    const base = `01${String(n).padStart(6, '0')}`
-    const kbo = `${base}${String(97 - Number(BigInt(base) % 97n)).padStart(2, '0')}`
-    if (!served.includes(kbo)) return kbo
-  }
-}
+/** Re-exported: the gateway's run plan uses the same (sandbox-generator.ts). */
+export { unservedKbo } from '../sandbox-generator.js'
 
 const reason = (err: unknown): string => {
   if (err instanceof ScenarioFailure) return err.message

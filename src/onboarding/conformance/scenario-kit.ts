@@ -4,7 +4,7 @@
  * expected and what came back (status and GW_ERR code).
  */
 import { randomUUID } from 'node:crypto'
-import type { Blinker, BlinkerGatewayClient, FeedbackCatalogue, FeedbackCode, Feedback, Flow, RawAnswer } from '../../client/index.js'
+import type { Blinker, BlinkerGatewayClient, CatalogueFlow, FeedbackCatalogue, FeedbackCode, Feedback, Flow, RawAnswer } from '../../client/index.js'
 
 export class ScenarioFailure extends Error {
   override name = 'ScenarioFailure'
@@ -81,10 +81,10 @@ export const feedbackFor = (b: Pick<Blinker, 'blinkerId' | 'cpasKbo'>, code: num
   sentAt: new Date().toISOString(),
 })
 
-export const appliesTo = (c: FeedbackCode, flow: Flow): boolean => c.flows === 'ALL' || c.flows.includes(flow)
+export const appliesTo = (c: FeedbackCode, flow: CatalogueFlow): boolean => c.flows === 'ALL' || c.flows.includes(flow)
 
 /** A code of this kind valid for the flow (no comment needed), or a failure naming the gap. */
-export function codeFor(ctx: ScenarioContext, flow: Flow, kind: FeedbackCode['kind']): FeedbackCode {
+export function codeFor(ctx: ScenarioContext, flow: CatalogueFlow, kind: FeedbackCode['kind']): FeedbackCode {
   return ctx.catalogue.codes.find((c) => c.kind === kind && !c.commentRequired && appliesTo(c, flow)) ?? fail(`the catalogue has no ${kind} code for ${flow}`)
 }
 
