@@ -8,7 +8,7 @@
  * yet another child process, gateway and baseline in alternate rounds (medians reported); prints
  * the results and the targets with PASS/FAIL and writes bench/results.json.
  *
- * Options: --quick; --only=rest-single,rest-batch,soap,publish,mailbox,e2e,search,pages; --rounds=N;
+ * Options: --quick; --only=rest-single,rest-batch,soap,publish,mailbox,e2e,search,pages,statistics,barometer; --rounds=N;
  * --duration=ms; --publish=N; --e2e=N; --cpu-prof (gateway processes write .cpuprofile files to
  * bench/profiles/); --strict (exit 1 when a target fails); --out=file.
  */
@@ -30,6 +30,8 @@ import { restBatch } from './scenarios/rest-batch.js'
 import { restSingle } from './scenarios/rest-single.js'
 import { pages } from './scenarios/pages.js'
 import { search } from './scenarios/search.js'
+import { statistics } from './scenarios/statistics.js'
+import { barometer } from './scenarios/barometer.js'
 import { soapSubmit } from './scenarios/soap.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -46,6 +48,10 @@ const SCENARIOS: Record<ScenarioId, (ctx: BenchContext) => Promise<ScenarioResul
   search,
   // Last: its data goes to production, untouched by the others, and it runs no load of its own.
   pages: (ctx) => pages(ctx),
+  // After pages: the same demo data set in production (loaded by whichever runs first).
+  statistics: (ctx) => statistics(ctx),
+  // Its own gateway process (50 software houses) and key prefix: independent of the others.
+  barometer: (ctx) => barometer(ctx),
 }
 
 const arg = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]

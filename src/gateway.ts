@@ -20,6 +20,7 @@ import { redisStatusLog } from './observability/redis-status-log.js'
 import { forwardOutbox } from './queue/forward-queue.js'
 import { settlePublications } from './services/publish-service.js'
 import { startWorkers, type RunningWorkers } from './workers/start-workers.js'
+import { flushBufferedCounts } from './barometer/counters-buffer.js'
 
 export interface Gateway {
   app: FastifyInstance
@@ -95,6 +96,8 @@ export async function createGateway(config: Config, opts: GatewayOptions): Promi
       for (const ctx of contexts.values()) await forwardOutbox(ctx).settle()
       await workers?.close()
       for (const ctx of contexts.values()) for (const q of allQueues(ctx).values()) await q.close()
+      // The barometer's buffered counts (requests, pushes) of this process, before Redis goes.
+      for (const ctx of contexts.values()) await flushBufferedCounts(ctx).catch(() => undefined)
       redis.disconnect()
     },
   }

@@ -1,6 +1,7 @@
 /** Process entry point for the queue workers alone (WORKERS=none on the HTTP processes). */
 import closeWithGrace from 'close-with-grace'
 import { pino } from 'pino'
+import { flushBufferedCounts } from './barometer/counters-buffer.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createContexts, watchRedis } from './gateway.js'
 import { loggerOptions } from './logger.js'
@@ -28,6 +29,7 @@ try {
     else log.info({ signal }, 'closing workers')
     await workers.close()
     for (const ctx of contexts.values()) for (const q of allQueues(ctx).values()) await q.close()
+    await flushBufferedCounts().catch(() => undefined)
     connection.disconnect()
   })
 } catch (err) {

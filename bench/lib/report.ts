@@ -4,7 +4,7 @@
  */
 import { median, ratio, round } from './stats.js'
 
-export type ScenarioId = 'rest-single' | 'rest-batch' | 'soap' | 'publish' | 'mailbox' | 'e2e' | 'search' | 'pages'
+export type ScenarioId = 'rest-single' | 'rest-batch' | 'soap' | 'publish' | 'mailbox' | 'e2e' | 'search' | 'pages' | 'statistics' | 'barometer'
 
 /** One side (gateway or baseline) of a scenario, the median over rounds. */
 export interface SideResult {
@@ -96,6 +96,10 @@ export const REDIS_BYTES_PER_BLINKER = 2048
 export const SEARCH_P99_MS = 50
 /** Issue 18: the dashboard and the CPAS page (and the other inspection pages) on the demo data set. */
 export const PAGE_P99_MS = 300
+/** Issue 19: GET /v1/statistics (with the timeliness) on the demo data set. */
+export const STATISTICS_P99_MS = 50
+/** Issue 20: GET /v1/barometer with 50 software houses and the demo data set. */
+export const BAROMETER_P99_MS = 100
 export const PEAK_RSS_BYTES = 300 * MB
 
 const check = (target: string, value: number, op: '>=' | '<', limit: number, unit: string): TargetCheck => ({
@@ -122,6 +126,8 @@ export function evaluateTargets(results: readonly ScenarioResult[]): TargetCheck
       checks.push(check('search: page p99, 10 000 stored', clean(r, r.search.p99Small), '<', SEARCH_P99_MS, 'ms'))
       checks.push(check('search: page p99, 1 000 000 stored', clean(r, r.search.p99Large), '<', SEARCH_P99_MS, 'ms'))
     }
+    if (r.id === 'statistics') checks.push(check('statistics: GET /v1/statistics p99', clean(r, r.gateway.p99), '<', STATISTICS_P99_MS, 'ms'))
+    if (r.id === 'barometer') checks.push(check('barometer: GET /v1/barometer p99 (50 software houses)', clean(r, r.gateway.p99), '<', BAROMETER_P99_MS, 'ms'))
     // Each page on its own errors: one failing page does not hide the others' figures.
     for (const p of r.pages ?? []) checks.push(check(`pages: ${p.name} p99`, p.errors > 0 ? Number.NaN : p.p99, '<', PAGE_P99_MS, 'ms'))
   }

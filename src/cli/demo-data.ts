@@ -105,6 +105,8 @@ export async function runDemoData(argv: readonly string[], io: CliIo, env: Recor
       const summary = await loadDemoData(envCtx, publisher, importer, {
         cpasLimit: args.cpas,
         feedbackShare: args.feedbackShare,
+        // Events at generated times, so the timeliness figures mean something (src/timeliness/demo-timeline.ts).
+        timeline: true,
         trendYears: args.trend
           ? [
               [2014, 0.97, 1.22],

@@ -23,14 +23,13 @@ export function shareTable(rows: readonly ShareRow[], lang: Lang): Html {
   const f = fmt(lang)
   const body = rows.map((r) => {
     const total = r.justified + r.unjustified
-    return html`<tr><th scope="row">${r.label}</th><td class="num">${f.number(r.justified)}</td><td class="num">${f.number(r.unjustified)}</td><td class="num">${total ? f.percent(r.unjustified / total) : '–'}</td></tr>`
+    const accepted = r.accepted ?? 0
+    const refused = r.refused ?? 0
+    const decided = accepted + refused
+    return html`<tr><th scope="row">${r.label}</th><td class="num">${f.number(r.justified)}</td><td class="num">${f.number(r.unjustified)}</td><td class="num">${total ? f.percent(r.unjustified / total) : '–'}</td><td class="num">${f.number(accepted)}</td><td class="num">${f.number(refused)}</td><td class="num">${decided ? f.percent(refused / decided) : '–'}</td></tr>`
   })
-  return dataTable(
-    lang,
-    'flow-shares-data',
-    html`<tr><th scope="col">${t(lang, 'dashboard.col.flow')}</th><th scope="col" class="num">${t(lang, 'dashboard.col.justified')}</th><th scope="col" class="num">${t(lang, 'dashboard.col.unjustified')}</th><th scope="col" class="num">${t(lang, 'dashboard.col.unjustifiedShare')}</th></tr>`,
-    body,
-  )
+  const col = (key: string) => html`<th scope="col" class="num">${t(lang, `dashboard.col.${key}`)}</th>`
+  return dataTable(lang, 'flow-shares-data', html`<tr><th scope="col">${t(lang, 'dashboard.col.flow')}</th>${col('justified')}${col('unjustified')}${col('unjustifiedShare')}${col('accepted')}${col('refused')}${col('refusedShare')}</tr>`, body)
 }
 
 export function trendTable(periods: readonly string[], series: readonly Series[], lang: Lang): Html {

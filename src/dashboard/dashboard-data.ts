@@ -7,6 +7,7 @@ import type { EnvContext } from '../context.js'
 import { cpasNames } from '../cpas/cpas-directory.js'
 import { DEFAULT_LANG, type Lang } from '../i18n/index.js'
 import type { Feedback, PublishedBlinker } from '../domain/model.js'
+import { notAcceptedCounts, notAcceptedIn } from '../flows/flow-acceptance.js'
 import { countDeadLetters } from '../queue/dead-letters.js'
 import { allQueues } from '../queue/queues.js'
 import { keys } from '../store/keys.js'
@@ -29,6 +30,8 @@ export interface DashboardData {
   inbox: InboxItem[]
   deadLetters: { queue: string; count: number }[]
   channels: { electronic: number; excel: number }
+  /** Blinkers of the period whose flow the CPAS's software house does not accept: sent to transition lists (src/flows/); default none. */
+  notAccepted?: { count: number; flows: { flow: string; count: number }[] }
   /** Display names of the CPAS shown (the CPAS directory in the page's language, else the parties file, else the number). */
   names: Map<string, string>
   generatedAt: string
@@ -60,10 +63,11 @@ export function defaultPeriod(points: readonly Pick<TrendPoint, 'period' | 'all'
 /** The dashboard's data for a period (default: defaultPeriod). */
 export async function dashboardData(envCtx: EnvContext, wanted?: string, lang: Lang = DEFAULT_LANG): Promise<DashboardData> {
   const queues = [...allQueues(envCtx).values()]
-  const [points, inbox, dead] = await Promise.all([
+  const [points, inbox, dead, held] = await Promise.all([
     trend(envCtx),
     latestInbox(envCtx, INBOX_ITEMS),
     Promise.all(queues.map(async (q) => ({ queue: q.name, count: await countDeadLetters(q) }))),
+    notAcceptedCounts(envCtx.redis, envCtx.keys),
   ])
   const periods = points.map((p) => p.period)
   const period = wanted ?? defaultPeriod(points)
@@ -71,5 +75,5 @@ export async function dashboardData(envCtx: EnvContext, wanted?: string, lang: L
   const channels = { electronic: 0, excel: 0 }
   for (const c of stats?.cpas ?? []) channels[c.channel]++
   const names = await cpasNames(envCtx, [...(stats?.cpas ?? []).map((c) => c.cpasKbo), ...inbox.map((i) => i.feedback.cpasKbo ?? '').filter((k) => k !== '')], lang)
-  return { env: envCtx.env, period, periods, stats, trend: points, inbox, deadLetters: dead, channels, names, generatedAt: new Date().toISOString() }
+  return { env: envCtx.env, period, periods, stats, trend: points, inbox, deadLetters: dead, channels, notAccepted: notAcceptedIn(held, period), names, generatedAt: new Date().toISOString() }
 }

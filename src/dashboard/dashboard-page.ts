@@ -13,6 +13,7 @@ import { histogramTable, shareTable, trendTable } from './chart-tables.js'
 import type { DashboardData } from './dashboard-data.js'
 import { html, type Html } from './html.js'
 import { rateHistogram, shareBars, trendChart, type Series } from './svg-charts.js'
+import { timelinessPanel } from '../timeliness/timeliness-panel.js'
 
 /** Rows of a CPAS list shown before "show all". */
 export const VISIBLE_ROWS = 20
@@ -49,6 +50,14 @@ export function ageLabel(lang: Lang, a: Pick<OpenByAge[number], 'fromDays' | 'to
   return t(lang, 'dashboard.age.range', { from: a.fromDays, to: a.toDays })
 }
 
+/** The blinkers of flows not accepted by the software house: on transition lists instead of mailboxes (src/flows/). */
+function notAcceptedLine(d: DashboardData, l: Lang, period: string): Html {
+  const f = fmt(l)
+  const held = d.notAccepted ?? { count: 0, flows: [] }
+  const detail = held.flows.map((x, i) => html`${i ? ', ' : ''}<span data-flow="${x.flow}">${t(l, 'dashboard.notAcceptedDetail', { flow: flowLabel(l, x.flow), count: f.number(x.count) })}</span>`)
+  return html`<p id="flows-not-accepted" data-count="${held.count}"${held.count > 0 ? html` class="warn"` : ''}>${t(l, 'dashboard.notAccepted', { period, count: f.number(held.count) })}${held.count > 0 ? html` (${detail})` : ''}<br><span class="muted">${t(l, 'dashboard.notAcceptedHint')}</span></p>`
+}
+
 export function dashboardPage(d: DashboardData, view: PageView): string {
   const l = view.lang
   const f = fmt(l)
@@ -70,7 +79,7 @@ export function dashboardPage(d: DashboardData, view: PageView): string {
     { label: t(l, 'dashboard.regimeShort.ALL'), color: '#57606a', values: d.trend.map((p) => p.all.rate) },
   ]
   const periods = d.trend.map((p) => p.period)
-  const flows = s.feedback.perFlow.map((x) => ({ flow: x.flow, label: flowLabel(l, x.flow), justified: x.justified, unjustified: x.unjustified }))
+  const flows = s.feedback.perFlow.map((x) => ({ flow: x.flow, label: flowLabel(l, x.flow), justified: x.justified, unjustified: x.unjustified, accepted: x.cancellationsAccepted, refused: x.cancellationsRefused }))
   const under = dist.under.map((u) => t(l, 'dashboard.under', { share: f.percent(u.share, 0), threshold: f.percent(u.threshold, 0) })).join(' ; ')
   const col = (key: string, num = false) => html`<th scope="col"${num ? html` class="num"` : ''}>${t(l, `dashboard.col.${key}`)}</th>`
   const body = html`
@@ -78,12 +87,14 @@ export function dashboardPage(d: DashboardData, view: PageView): string {
 <div class="kpi"><span class="muted">${t(l, 'dashboard.regime.ALL')}</span><b>${f.percent(s.totals.rate)}</b>${files(s.totals.filesWithBlinker, s.totals.files)}</div>
 <div class="kpi"><span class="muted">${t(l, 'dashboard.kpiCpas')}</span><b>${f.number(dist.count)}</b>${t(l, 'dashboard.kpiChannels', { electronic: f.number(d.channels.electronic), excel: f.number(d.channels.excel) })}</div></div>
 <p>${t(l, 'dashboard.periods')} ${periodLinks}</p>
+<p id="barometer-link"><a href="/${view.env}/dashboard/barometer">${t(l, 'barometer.title')}</a> · ${t(l, 'barometer.intro')}</p>
 <p class="muted">${t(l, 'dashboard.quartiles', { q1: f.percent(dist.q1), median: f.percent(dist.median), q3: f.percent(dist.q3) })} · ${under} · ${t(l, 'dashboard.withoutCount', { count: f.number(s.withoutBlinker.length) })} · ${t(l, 'dashboard.highest', { max: f.percent(dist.max) })}.
 ${t(l, 'dashboard.target', { five, ten })}</p></section>
 <section id="distribution"><h2>${t(l, 'dashboard.distributionTitle', { period: d.period })}</h2>${rateHistogram(rated, l)}${histogramTable(rated, l)}</section>
 <section id="trend-section"><h2>${t(l, 'dashboard.trendTitle')}</h2>${trendChart(periods, series, l)}${trendTable(periods, series, l)}</section>
 <section id="flows"><h2>${t(l, 'dashboard.flowsTitle', { period: d.period })}</h2>${shareBars(flows, l)}${shareTable(flows, l)}
-<p class="muted">${t(l, 'dashboard.flowsHint')}</p></section>
+<p class="muted">${t(l, 'dashboard.flowsHint')} ${t(l, 'dashboard.decisionsHint')}</p>${notAcceptedLine(d, l, d.period)}</section>
+${timelinessPanel(s.timeliness, l)}
 <section id="above10-section"><h2 class="bad">${t(l, 'dashboard.above10', { ten, count: s.above10.length })}</h2>${cpasList(view, s.above10, 'above10', t(l, 'dashboard.above10', { ten, count: s.above10.length }), d.names)}</section>
 <section id="between-section"><h2 class="warn">${t(l, 'dashboard.between', { five, ten, count: s.between5And10.length })}</h2>${cpasList(view, s.between5And10, 'between5And10', t(l, 'dashboard.between', { five, ten, count: s.between5And10.length }), d.names)}
 <p class="muted">${t(l, 'dashboard.without', { count: s.withoutBlinker.length })} ${s.withoutBlinker.map((k, i) => html`${i ? ', ' : ''}<a href="/${view.env}/dashboard/cpas/${k}">${k}</a>`)}${s.missingFiles.length ? html`<br><span class="warn">${t(l, 'dashboard.missingFiles', { count: s.missingFiles.length })} ${s.missingFiles.map((k, i) => html`${i ? ', ' : ''}<a href="/${view.env}/dashboard/cpas/${k}">${k}</a>`)}</span>` : ''}</p></section>

@@ -1,7 +1,7 @@
 /**
  * SVG charts drawn on the server (no script, no build step): a histogram of the CPAS rates with
  * the 5 % target and 10 % inspection lines (the seed's "répartition des dossiers avec
- * clignotants"), justified/unjustified bars per flow, and a line chart of the rates per period.
+ * clignotants"), per flow justified/unjustified feedback and accepted/refused cancellations, and a line chart of the rates per period.
  * Each scales to its panel (viewBox, CSS width 100 %), has y-axis ticks, and keeps its labels
  * inside the drawing. Texts and numbers in the page's language; chart-tables.ts gives the same
  * data as tables. Elements carry classes and data-* attributes the browser test counts.
@@ -101,30 +101,55 @@ export interface ShareRow {
   label: string
   justified: number
   unjustified: number
+  /** Cancellations of the flow the inspection accepted; default 0. */
+  accepted?: number
+  /** Cancellations of the flow the inspection refused; default 0. */
+  refused?: number
 }
 
-/** One bar per flow, its name above it: justified (blue) then unjustified (orange), as shares of its feedback. */
+/** One stacked bar of two parts, as shares of their sum (an empty frame when the sum is 0). */
+function stacked(x: number, y: number, width: number, parts: readonly [string, number, string][]): Html {
+  const total = parts.reduce((a, [, n]) => a + n, 0)
+  let at = x
+  const rects = parts.map(([cls, n, color]) => {
+    const w = total ? (n / total) * width : 0
+    const r = html`<rect class="${cls}" x="${at.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="14" fill="${color}"/>`
+    at += w
+    return r
+  })
+  return html`<rect x="${x}" y="${y}" width="${width}" height="14" fill="#f6f8fa" stroke="${GRID}"/>${rects}`
+}
+
+const COLORS = { justified: '#54aeff', unjustified: '#fb8f44', accepted: '#2da44e', refused: '#cf222e' } as const
+
+/**
+ * Two bars per flow, its name above them: its feedback, justified (blue) then unjustified
+ * (orange); below, its decided cancellations, accepted (green) then refused (red). Each as shares.
+ */
 export function shareBars(rows: readonly ShareRow[], lang: Lang = DEFAULT_LANG): Html {
   const f = fmt(lang)
-  const rowH = 40
+  const rowH = 58
   const left = 8
+  const top = 44
   const plotW = W - left - 150
-  const H = rows.length * rowH + 34
+  const H = rows.length * rowH + top + 20
   const bars = rows.map((r, i) => {
     const total = r.justified + r.unjustified
-    const j = total ? (r.justified / total) * plotW : 0
-    const u = total ? (r.unjustified / total) * plotW : 0
-    const yy = 30 + i * rowH
+    const accepted = r.accepted ?? 0
+    const refused = r.refused ?? 0
+    const decided = accepted + refused
+    const yy = top + i * rowH
     const value = total ? t(lang, 'dashboard.chart.unjustifiedShare', { share: f.percent(r.unjustified / total, 0), total: f.number(total) }) : t(lang, 'dashboard.chart.noFeedback')
-    return html`<g class="flow-share" data-flow="${r.flow}"><text x="${left}" y="${yy + 12}">${r.label}</text>
-<rect x="${left}" y="${yy + 17}" width="${plotW}" height="16" fill="#f6f8fa" stroke="${GRID}"/><rect class="justified" x="${left}" y="${yy + 17}" width="${j.toFixed(1)}" height="16" fill="#54aeff"/>
-<rect class="unjustified" x="${(left + j).toFixed(1)}" y="${yy + 17}" width="${u.toFixed(1)}" height="16" fill="#fb8f44"/>
-<text x="${left + plotW + 8}" y="${yy + 30}">${value}</text></g>`
+    const decidedValue = decided ? t(lang, 'dashboard.chart.refusedShare', { share: f.percent(refused / decided, 0), total: f.number(decided) }) : t(lang, 'dashboard.chart.noDecision')
+    return html`<g class="flow-share" data-flow="${r.flow}" data-accepted="${accepted}" data-refused="${refused}"><text x="${left}" y="${yy + 12}">${r.label}</text>
+<g class="feedback-bar">${stacked(left, yy + 17, plotW, [['justified', r.justified, COLORS.justified], ['unjustified', r.unjustified, COLORS.unjustified]])}<text x="${left + plotW + 8}" y="${yy + 29}">${value}</text></g>
+<g class="decision-bar">${stacked(left, yy + 35, plotW, [['accepted', accepted, COLORS.accepted], ['refused', refused, COLORS.refused]])}<text x="${left + plotW + 8}" y="${yy + 47}">${decidedValue}</text></g></g>`
   })
-  const axis = [0, 0.25, 0.5, 0.75, 1].map((v) => html`<text class="x-tick" x="${(left + v * plotW).toFixed(1)}" y="${H - 2}" text-anchor="${v === 0 ? 'start' : v === 1 ? 'end' : 'middle'}" fill="${AXIS}">${f.percent(v, 0)}</text>`)
+  const axis = [0, 0.25, 0.5, 0.75, 1].map((v) => html`<text class="x-tick" x="${(left + v * plotW).toFixed(1)}" y="${H - 4}" text-anchor="${v === 0 ? 'start' : v === 1 ? 'end' : 'middle'}" fill="${AXIS}">${f.percent(v, 0)}</text>`)
+  const key = (x: number, y: number, color: string, label: string) => html`<rect x="${x}" y="${y}" width="12" height="12" fill="${color}"/><text x="${x + 16}" y="${y + 10}">${label}</text>`
   return html`<svg class="chart" id="flow-shares" role="img" aria-label="${t(lang, 'dashboard.chart.flowLabel')}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMinYMin meet" ${FONT}>
-<rect x="${left}" y="4" width="12" height="12" fill="#54aeff"/><text x="${left + 16}" y="14">${t(lang, 'dashboard.chart.justified')}</text>
-<rect x="${left + 150}" y="4" width="12" height="12" fill="#fb8f44"/><text x="${left + 166}" y="14">${t(lang, 'dashboard.chart.unjustified')}</text>${bars}${axis}</svg>`
+${key(left, 4, COLORS.justified, t(lang, 'dashboard.chart.justified'))}${key(left + 220, 4, COLORS.unjustified, t(lang, 'dashboard.chart.unjustified'))}
+${key(left, 22, COLORS.accepted, t(lang, 'dashboard.chart.accepted'))}${key(left + 220, 22, COLORS.refused, t(lang, 'dashboard.chart.refused'))}${bars}${axis}</svg>`
 }
 
 export interface Series {

@@ -3,7 +3,8 @@
  * description, tags, success responses, request bodies validated in the service (not by a route
  * schema) and the route-specific errors. Keyed by `METHOD /path` with `/{env}` for the environment
  * prefix. The OpenAPI transform (openapi.ts) fills in from here only what the route's own schema
- * does not say, so a route that documents itself always wins; new routes document themselves.
+ * does not say, so a route that documents itself always wins (but for `body`, which is here only
+ * where the route checks a wrapper and the service the items); new routes document themselves.
  * Kept apart from the route files so documentation and behaviour could be written in parallel.
  */
 import type { ErrorCode } from '../errors.js'
@@ -39,10 +40,13 @@ export const TAGS = [
   { name: 'feedback', description: 'Software houses send feedback and cancellation codes.' },
   { name: 'inspection', description: "The inspection service's inbox and decisions." },
   { name: 'soap', description: 'SOAP 1.1 adapter of the same operations (see the WSDL).' },
-  { name: 'operator', description: 'People running the gateway: dead letters.' },
+  { name: 'operator', description: 'People running the gateway: dead letters, conformance status and revocations.' },
   { name: 'public', description: 'No credential: published schemas and the message validator.' },
   { name: 'operations', description: 'Health, readiness and Prometheus metrics.' },
   { name: 'follow-up', description: 'The inspection follows CPAS above 10 % up: visits, improvement plans, trajectories toward 5 %.' },
+  { name: 'barometer', description: 'The quality barometer: the same indicators for every software house and Excel-list CPAS, scored good / less good / bad over a two-year cycle.' },
+  { name: 'sandbox', description: 'Acceptance only: a software house makes its own test blinkers, resets them, plays the inspection on them.' },
+  { name: 'conformance', description: "Acceptance only: runs the gateway judges from its own records (what opens production), and the runner's self-reports (information)." },
 ] as const
 
 const json = (schemaFile: string) => ({ $ref: schemaFile })
@@ -70,29 +74,24 @@ const SOAP_EXAMPLE = `<?xml version="1.0" encoding="UTF-8"?>
 </soap:Envelope>`
 
 export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
-  'GET /schemas/': {
+  'GET /schemas': {
     summary: 'Index of the published files',
-    description: 'Every JSON Schema, the XSD, the WSDL and the feedback-code catalogue, with their links.',
+    description: 'Every JSON Schema, the XSD, the WSDL, the feedback-code catalogue and the flow catalogue, with their links. Also served at /schemas/ (same answer; documented once).',
     tags: ['public'],
     responses: { 200: { description: 'The index', schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, href: { type: 'string' }, type: { type: 'string' } } } } } } } },
   },
-  'GET /schemas': {
-    summary: 'Index of the published files (without the trailing slash)',
-    description: 'Same answer as GET /schemas/.',
-    tags: ['public'],
-    responses: { 200: { description: 'The index', schema: { type: 'object' } } },
-  },
   'GET /schemas/:file': {
     summary: 'One published file',
-    description: 'A JSON Schema, the XSD, the WSDL or feedback-codes.json (the code catalogue), as published.',
+    description:
+      'A JSON Schema, an XSD (blinker-gateway.xsd for the messages, soap-envelope.xsd for whole SOAP 1.1 envelopes; it imports the first by a relative schemaLocation, so both validate from one folder), the WSDL, feedback-codes.json (the code catalogue) or flows.json (the flow catalogue: every flow with its code, status `active` (v1) or `provisional` (announced; delivered only to software houses that accept it), source institution and labels in fr, nl and en, plus the catalogue version), as published.',
     tags: ['public'],
     responses: { 200: { description: 'The file (application/json or application/xml)', schema: { type: 'object' } } },
     errors: ['GW_ERR_NOT_FOUND'],
   },
   'POST /validate': {
-    summary: 'Validate a blinker or feedback message',
+    summary: 'Validate a blinker or feedback message, a SOAP operation element or a SOAP envelope',
     description:
-      'JSON or XML by content type, judged by the same validators as the live endpoints. A well-formed message that breaks the schema answers 200 with valid=false and one error per problem (JSON path or XML line).',
+      'JSON or XML by content type, judged by the same validators as the live endpoints. Query `type=blinker|feedback`: required for JSON; optional for XML, which may be a bare `<blinker>`/`<feedback>`, a bare `<Operation>Request`/`<Operation>Response` element of urn:blinker-gateway:v1, or a whole SOAP 1.1 envelope, judged against /schemas/soap-envelope.xsd and then by its Body element (given with XML, `type` requires the element found to carry that message: feedback = `<feedback>` or `<SubmitFeedbackRequest>`). The answer\'s `found` says what the body was. A well-formed message that breaks the schema answers 200 with valid=false and one error per problem (JSON path or XML line).',
     tags: ['public'],
     body: { oneOf: [json('blinker.schema.json'), json('feedback.schema.json')] },
     bodyExample: EXAMPLES.feedback.value,
@@ -100,8 +99,26 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     responses: {
       200: {
         description: 'The verdict',
-        schema: { type: 'object', required: ['valid', 'errors'], properties: { valid: { type: 'boolean' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, line: { type: 'integer' }, message: { type: 'string' } } } } } },
-        example: { valid: false, errors: [{ path: '/cpasKbo', message: 'must be a valid enterprise number (10 digits, mod-97 check)' }] },
+        schema: {
+          type: 'object',
+          required: ['valid', 'errors'],
+          properties: {
+            valid: { type: 'boolean' },
+            errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, line: { type: 'integer' }, message: { type: 'string' } } } },
+            found: {
+              type: 'object',
+              description: 'What the body was; absent when XML has a root of no accepted form (the errors say which are).',
+              required: ['syntax', 'form'],
+              properties: {
+                syntax: { type: 'string', enum: ['json', 'xml'] },
+                form: { type: 'string', enum: ['message', 'operation', 'envelope'], description: 'message: a bare blinker or feedback (every JSON body); operation: a bare <Operation>Request/Response element; envelope: a SOAP 1.1 envelope, judged by its Body element.' },
+                element: { type: 'string', description: 'The element judged: the root, or the envelope Body element (Fault for a Fault).' },
+                operation: { type: 'string', description: 'The SOAP operation of an <Operation>Request/Response element.' },
+              },
+            },
+          },
+        },
+        example: { valid: false, errors: [{ path: '/cpasKbo', line: 7, message: 'must be a valid enterprise number (10 digits, mod-97 check)' }], found: { syntax: 'xml', form: 'envelope', element: 'SubmitFeedbackRequest', operation: 'SubmitFeedback' } },
       },
     },
     errors: ['GW_ERR_BAD_PARAMETER', 'GW_ERR_MALFORMED_JSON', 'GW_ERR_MALFORMED_XML', 'GW_ERR_XML_FORBIDDEN'],
@@ -133,7 +150,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /{env}/v1/blinkers': {
     summary: 'Publish blinkers',
     description:
-      'Publisher only. 1–1000 blinkers; each is judged on its own (schema, identifier checksums, CPAS known to the environment). Identical re-publications count as duplicates; the same blinkerId with other content is rejected. The 202 means stored.',
+      'Publisher only. 1–1000 blinkers; each is judged on its own (schema, identifier checksums, CPAS known to the environment, a flow of the catalogue GET /schemas/flows.json: another code is rejected with GW_ERR_BUSINESS_RULE at /blinkers/{i}/flow). Identical re-publications count as duplicates; the same blinkerId with other content is rejected. The 202 means stored. A blinker of a flow the CPAS\'s software house does not accept (acceptedFlows in the parties file; default the eight v1 flows) is accepted but goes to the CPAS\'s transition list instead of its mailbox and webhook.',
     tags: ['publication'],
     body: json('blinker-batch.schema.json'),
     bodyExample: EXAMPLES.blinkerBatch.value,

@@ -10,6 +10,10 @@ export type Regime = (typeof REGIMES)[number]
 export const FORM_TYPES = ['B', 'C', 'D'] as const
 export type FormType = (typeof FORM_TYPES)[number]
 
+/**
+ * The eight flows of v1 (common.schema.json#/$defs/flow, XSD gw:Flow): every software house
+ * receives them. Later flows are catalogue data (schemas/flows.json, src/flows/).
+ */
 export const FLOWS = [
   'FAMILY_ALLOWANCES',
   'UNEMPLOYMENT',
@@ -20,7 +24,14 @@ export const FLOWS = [
   'INSURABILITY',
   'DISABILITY_ALLOWANCES',
 ] as const
+/** A v1 flow. */
 export type Flow = (typeof FLOWS)[number]
+/**
+ * A blinker's flow: a code of the flow catalogue (schemas/flows.json) — a v1 Flow or one added
+ * later without a new message version (the schemas accept the code's shape; publication checks
+ * the catalogue, src/flows/flow-catalogue.ts). The v1 names stay literals for the editor's sake.
+ */
+export type CatalogueFlow = Flow | (string & Record<never, never>)
 
 /** Contract section 4. */
 export const BLINKER_STATUSES = [
@@ -62,6 +73,10 @@ export interface Blinker {
   regime: Regime
   beneficiary: Beneficiary
   form: SubsidyForm
+  /**
+   * Typed as a v1 Flow; at run time a published blinker may carry any code of the flow catalogue
+   * (CatalogueFlow), so look flows up in maps with a fallback, never in a Record<Flow, …> alone.
+   */
   flow: Flow
   finding: Finding
   detectedAt: string

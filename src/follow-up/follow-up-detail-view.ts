@@ -46,7 +46,7 @@ function visitsPart(view: PageView, fu: FollowUp): Html {
     html`<fieldset><legend>${t(lang, 'followUp.visit.add')}</legend><label>${t(lang, 'followUp.visit.date')} <input type="date" name="date" required></label>
 <label>${t(lang, 'followUp.visit.inspector')} <input type="text" name="inspector" value="${view.person?.name ?? ''}" maxlength="200" required></label>
 <fieldset><legend>${t(lang, 'followUp.visit.findings')}</legend>${boxes}</fieldset>
-<label>${t(lang, 'followUp.visit.notes')}<br><textarea name="notes" rows="3" cols="40" maxlength="4000"></textarea></label><br><button type="submit">${t(lang, 'followUp.visit.submit')}</button></fieldset>`,
+<label>${t(lang, 'followUp.visit.notes')}<br><textarea name="notes" rows="3" maxlength="4000"></textarea></label><br><button type="submit">${t(lang, 'followUp.visit.submit')}</button></fieldset>`,
     'add-visit',
   )
   return html`<section id="visits-section"><h2>${t(lang, 'followUp.visit.title', { n: fu.visits.length })}</h2>${list}${add}</section>`
@@ -64,7 +64,7 @@ function actionsPart(view: PageView, fu: FollowUp): Html {
   const table =
     fu.actions.length === 0
       ? html`<p class="muted">${t(lang, 'followUp.action.none')}</p>`
-      : tableBox(t(lang, 'followUp.action.title', { n: fu.actions.length }), html`<table id="actions"><thead><tr>${c('text')}${c('owner')}${c('dueDate')}${c('state')}<th scope="col"></th></tr></thead><tbody>${rows}</tbody></table>`)
+      : tableBox(t(lang, 'followUp.action.title', { n: fu.actions.length }), html`<table id="actions"><thead><tr>${c('text')}${c('owner')}${c('dueDate')}${c('state')}${c('change')}</tr></thead><tbody>${rows}</tbody></table>`)
   const add = closed
     ? ''
     : form(
@@ -95,7 +95,7 @@ export function followUpDetail(view: PageView, fu: FollowUp, cpasName: string, n
   const f = fmt(lang)
   const base = pagesBase(view)
   const label = t(lang, 'followUp.chart.label', { name: cpasName })
-  const history = fu.history.map((h) => html`<li><span class="muted">${f.dateTime(h.at)}</span> — ${historyText(view, h)} <span class="muted">(${t(lang, 'followUp.history.by', { by: h.by })})</span></li>`)
+  const history = fu.history.map((h) => html`<li><span class="muted">${f.dateTime(h.at)}</span> — ${historyText(view, h)} <span class="muted">(${t(lang, 'followUp.history.by', { by: h.byName ? `${h.byName} · ${h.by}` : h.by })})</span></li>`)
   return html`${notice ? html`<p class="wide ${notice.kind === 'ok' ? 'good' : 'bad'}" id="notice" role="status">${t(lang, notice.key)}</p>` : ''}
 <section id="summary"><h2>${t(lang, 'followUp.detail.cpas')}</h2><p><a href="${base}/cpas/${fu.cpasKbo}">${cpasName}</a> <span class="muted">${fu.cpasKbo}</span></p>
 <p>${t(lang, 'followUp.detail.opened', { when: f.dateTime(fu.openedAt), by: fu.openedBy, period: fu.period })}</p><p>${t(lang, 'followUp.detail.reason')}: ${fu.reason}</p>

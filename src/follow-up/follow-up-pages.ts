@@ -11,7 +11,6 @@
  * applies a form twice). A path or query the pages cannot serve is an HTML error page.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { actor } from '../accounts/actor.js'
 import type { EnvContext } from '../context.js'
 import { cpasNames } from '../cpas/cpas-directory.js'
 import { html } from '../dashboard/html.js'
@@ -23,6 +22,7 @@ import { pageErrorHandler, sendHtml } from '../pages/send.js'
 import { ajv } from '../validation/json-schemas.js'
 import { followUpDetail } from './follow-up-detail-view.js'
 import { followUpOverview } from './follow-up-overview.js'
+import { whoOf } from './follow-up-routes.js'
 import { cpasParams, openBody, patchBody } from './follow-up-schemas.js'
 import { getFollowUpById, openFollowUp, patchFollowUp, type PatchRequest } from './follow-up-service.js'
 import { flaggedTable, followUpTable, headline, pagesBase, statusText } from './follow-up-views.js'
@@ -147,7 +147,7 @@ export async function followUpPageRoutes(app: FastifyInstance): Promise<void> {
       let path = base
       const outcome = await attempt(async () => {
         if (!validKbo({ kbo }) || !validOpen(body)) throw new GatewayError('GW_ERR_VALIDATION')
-        const fu = await openFollowUp(request.envCtx, kbo as string, body, actor(request))
+        const fu = await openFollowUp(request.envCtx, kbo as string, body, whoOf(request))
         path = `${base}/${fu.id}`
         return 'notice=opened'
       })
@@ -179,7 +179,7 @@ export async function followUpPageRoutes(app: FastifyInstance): Promise<void> {
       const outcome = await attempt(async () => {
         const patch = patchOfForm(form)
         if (!patch || !validPatch(patch)) throw new GatewayError('GW_ERR_VALIDATION')
-        await patchFollowUp(request.envCtx, fu.cpasKbo, fu.id, patch, actor(request))
+        await patchFollowUp(request.envCtx, fu.cpasKbo, fu.id, patch, whoOf(request))
         return `notice=${one(form, 'op') as string}`
       })
       return back(reply, path, outcome)

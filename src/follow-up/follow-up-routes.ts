@@ -4,15 +4,18 @@
  *   PATCH /v1/cpas/{kbo}/follow-ups/{id}     { visits?, actions?, status? } 200 the follow-up
  *   GET   /v1/cpas/{kbo}/follow-ups/{id}                                    200 the follow-up
  *   GET   /v1/cpas/{kbo}/follow-ups                                         200 { items }
- *   GET   /v1/follow-ups?status=                                            200 { items }
+ *   GET   /v1/follow-ups?status=&limit=&after=                              200 { items, next? }
  * Who made a change (`by` in history, `openedBy`) is actor(request): the person logged in on the
  * pages, else the calling party. The env audit hook records every POST/PATCH (audit-trail.ts).
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { actor } from '../accounts/actor.js'
-import { getFollowUp, listCpasFollowUps, listFollowUps, openFollowUp, patchFollowUp, type OpenRequest, type PatchRequest } from './follow-up-service.js'
-import { cpasParams, followUpList, followUpParams, followUpSchema, listQuery, openBody, patchBody } from './follow-up-schemas.js'
+import { getFollowUp, listCpasFollowUps, openFollowUp, pageFollowUps, patchFollowUp, type OpenRequest, type PatchRequest, type Who } from './follow-up-service.js'
+import { cpasParams, followUpList, followUpPage, followUpParams, followUpSchema, listQuery, openBody, patchBody } from './follow-up-schemas.js'
 import type { FollowUpStatus } from './model.js'
+
+/** Who changes a follow-up: the person logged in (id and name, history shows the name), else actor(request). */
+export const whoOf = (request: FastifyRequest): Who => (request.person ? { id: request.person.id, name: request.person.name } : actor(request))
 
 const problem = { description: 'Problem document (application/problem+json)', $ref: 'problem.schema.json' }
 const tags = ['follow-up']
@@ -34,7 +37,7 @@ export async function followUpRoutes(app: FastifyInstance): Promise<void> {
         response: { 201: { description: 'The follow-up', ...followUpSchema }, 400: problem, 404: problem },
       },
     },
-    async (request, reply) => reply.code(201).send(await openFollowUp(request.envCtx, request.params.kbo, request.body, actor(request))),
+    async (request, reply) => reply.code(201).send(await openFollowUp(request.envCtx, request.params.kbo, request.body, whoOf(request))),
   )
 
   app.patch<{ Params: { kbo: string; id: string }; Body: PatchRequest }>(
@@ -51,7 +54,7 @@ export async function followUpRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: { description: 'The follow-up after the change', ...followUpSchema }, 400: problem, 404: problem, 409: problem, 422: problem },
       },
     },
-    async (request) => patchFollowUp(request.envCtx, request.params.kbo, request.params.id, request.body, actor(request)),
+    async (request) => patchFollowUp(request.envCtx, request.params.kbo, request.params.id, request.body, whoOf(request)),
   )
 
   app.get<{ Params: { kbo: string; id: string } }>(
@@ -72,18 +75,19 @@ export async function followUpRoutes(app: FastifyInstance): Promise<void> {
     async (request) => ({ items: await listCpasFollowUps(request.envCtx, request.params.kbo) }),
   )
 
-  app.get<{ Querystring: { status?: FollowUpStatus } }>(
+  app.get<{ Querystring: { status?: FollowUpStatus; limit?: string; after?: string } }>(
     '/v1/follow-ups',
     {
       config: { roles: ['inspection'] },
       schema: {
         summary: 'Every follow-up, or those in one status',
-        description: 'Oldest opened first, each with `trajectory` (the CPAS rate per period since the follow-up period, both regimes, from the statistics counters) and `targetMet` (latest rate under 5 %).',
+        description:
+          'Oldest opened first, each with `trajectory` (the CPAS rate per period since the follow-up period, both regimes, from the statistics counters) and `targetMet` (latest rate under 5 %). Without `limit` and `after`: every follow-up. With `limit` (1–500): a page, and `next` while more remain (pass it as `after`); a page costs O(limit) whatever the number of follow-ups. 400 GW_ERR_BAD_PARAMETER: an unknown parameter or status, a limit out of 1–500, a cursor this list did not give out.',
         tags,
         querystring: listQuery,
-        response: { 200: { description: 'The follow-ups', ...followUpList }, 400: problem },
+        response: { 200: { description: 'The follow-ups (or a page of them)', ...followUpPage }, 400: problem },
       },
     },
-    async (request) => ({ items: await listFollowUps(request.envCtx, request.query.status ?? 'ALL') }),
+    async (request) => pageFollowUps(request.envCtx, request.query.status ?? 'ALL', request.query.limit === undefined ? undefined : Number(request.query.limit), request.query.after),
   )
 }

@@ -23,7 +23,11 @@ export const followUpParams = {
 
 export const listQuery = {
   type: 'object',
-  properties: { status: { ...status, description: 'Only follow-ups in this status; absent: all.' } },
+  properties: {
+    status: { ...status, description: 'Only follow-ups in this status; absent: all.' },
+    limit: { type: 'string', pattern: '^(?:[1-9][0-9]?|[1-4][0-9]{2}|500)$', description: 'Follow-ups per page, 1–500. Absent (and no `after`): every follow-up in one answer.' },
+    after: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,96}$', description: 'The `next` of the previous page (opaque). A cursor this list did not give out is 400. Without `limit`, pages of 500.' },
+  },
   additionalProperties: false,
 } as const
 
@@ -90,6 +94,20 @@ const trajectoryPoint = {
   },
 }
 
+// Answers as stored (model.ts); every required property is also described, so the OpenAPI
+// document's types are complete (redocly's no-required-schema-properties-undefined).
+const stamp = { type: 'string', format: 'date-time' }
+const storedVisit = {
+  type: 'object',
+  required: ['id', 'date', 'inspector', 'findings', 'addedAt', 'addedBy'],
+  properties: { id: { type: 'string' }, date, inspector: { type: 'string' }, findings: { type: 'array', items: { enum: [...FINDINGS] } }, notes: { type: 'string' }, addedAt: stamp, addedBy: { type: 'string' } },
+}
+const storedAction = {
+  type: 'object',
+  required: ['id', 'text', 'owner', 'dueDate', 'done', 'updatedAt', 'updatedBy'],
+  properties: { id: { type: 'string' }, text: { type: 'string' }, owner: { type: 'string' }, dueDate: date, done: { type: 'boolean' }, doneAt: stamp, updatedAt: stamp, updatedBy: { type: 'string' } },
+}
+
 export const followUpSchema = {
   type: 'object',
   required: ['id', 'cpasKbo', 'status', 'openedAt', 'openedBy', 'reason', 'period', 'visits', 'actions', 'trajectory', 'targetMet', 'history'],
@@ -101,13 +119,33 @@ export const followUpSchema = {
     openedBy: { type: 'string', description: 'The person (when logged in on the pages) or the party.' },
     reason: { type: 'string' },
     period: { type: 'string' },
-    visits: { type: 'array', items: { type: 'object', required: ['id', 'date', 'inspector', 'findings', 'addedAt', 'addedBy'] } },
-    actions: { type: 'array', items: { type: 'object', required: ['id', 'text', 'owner', 'dueDate', 'done', 'updatedAt', 'updatedBy'] } },
+    visits: { type: 'array', items: storedVisit },
+    actions: { type: 'array', items: storedAction },
     trajectory: { type: 'array', items: trajectoryPoint, description: "The CPAS's rate per period from the follow-up's period on, from the statistics counters." },
     targetMet: { type: 'boolean', description: 'The latest rated period is under 5 %.' },
-    history: { type: 'array', items: { type: 'object', required: ['at', 'by', 'change'] }, description: 'Every change: at, by, change (opened, visit-added, action-added, action-updated, status-changed) and what it names.' },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['at', 'by', 'change'],
+        properties: {
+          at: stamp,
+          by: { type: 'string', description: 'The person (id) when logged in on the pages, else the party.' },
+          byName: { type: 'string', description: "The person's display name, when a logged-in person made the change." },
+          change: { enum: ['opened', 'visit-added', 'action-added', 'action-updated', 'status-changed'] },
+        },
+      },
+      description: 'Every change: at, by (byName), change (opened, visit-added, action-added, action-updated, status-changed) and what it names.',
+    },
     updatedAt: { type: 'string', format: 'date-time' },
   },
 } as const
 
 export const followUpList = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: followUpSchema } } } as const
+
+/** GET /v1/follow-ups: the list, or a page of it with `next` while more remain. */
+export const followUpPage = {
+  type: 'object',
+  required: ['items'],
+  properties: { items: { type: 'array', items: followUpSchema }, next: { type: 'string', description: 'Pass as `after` to continue; absent at the end of the list (and when no `limit` or `after` was given).' } },
+} as const

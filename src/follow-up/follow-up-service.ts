@@ -18,8 +18,9 @@ import { randomUUID } from 'node:crypto'
 import type { EnvContext } from '../context.js'
 import { readCpasNames } from '../cpas/cpas-store.js'
 import { GatewayError } from '../errors.js'
-import { compareAndSet, cpasHasStatistics, createFollowUp, listByStatus, listOfCpas, nextFollowUpId, readFollowUp } from './follow-up-store.js'
-import { isAllowedMove, type Action, type Finding, type FollowUp, type FollowUpHistoryEntry, type FollowUpStatus, type StoredFollowUp, type Visit } from './model.js'
+import { decodeSearchCursor, encodeSearchCursor } from '../services/search-query.js'
+import { compareAndSet, cpasHasStatistics, createFollowUp, listByStatus, listOfCpas, nextFollowUpId, pageByStatus, readFollowUp } from './follow-up-store.js'
+import { FOLLOW_UP_ID_PATTERN, isAllowedMove, type Action, type Finding, type FollowUp, type FollowUpHistoryEntry, type FollowUpStatus, type StoredFollowUp, type Visit } from './model.js'
 import { targetMet, trajectories, trajectoryKey } from './trajectory.js'
 
 export interface OpenRequest {
@@ -48,6 +49,14 @@ export interface PatchRequest {
   status?: FollowUpStatus
 }
 
+/**
+ * Who makes a change: actor(request) (the person's id, else the party), or the person logged in
+ * with their display name, which history then keeps beside the id (`byName`).
+ */
+export type Who = string | { id: string; name?: string }
+
+const stamp = (who: Who): Pick<FollowUpHistoryEntry, 'by' | 'byName'> => (typeof who === 'string' ? { by: who } : who.name ? { by: who.id, byName: who.name } : { by: who.id })
+
 /** Attempts of a compare-and-set before giving up (only under a storm of writes to ONE follow-up). */
 const CAS_ATTEMPTS = 25
 
@@ -66,22 +75,23 @@ export async function withTrajectories(envCtx: EnvContext, docs: readonly Stored
   })
 }
 
-export async function openFollowUp(envCtx: EnvContext, kbo: string, body: OpenRequest, by: string, now = new Date()): Promise<FollowUp> {
+export async function openFollowUp(envCtx: EnvContext, kbo: string, body: OpenRequest, who: Who, now = new Date()): Promise<FollowUp> {
   if (!(await knownCpas(envCtx, kbo, body.period))) {
     throw new GatewayError('GW_ERR_NOT_FOUND', `CPAS ${kbo} is not known in ${envCtx.env}: not in the parties file, and no files or blinkers in the statistics of ${body.period}`)
   }
   const at = now.toISOString()
+  const by = stamp(who)
   const doc: StoredFollowUp = {
     id: await nextFollowUpId(envCtx.redis, envCtx.keys),
     cpasKbo: kbo,
     status: 'OPEN',
     openedAt: at,
-    openedBy: by,
+    openedBy: by.by,
     reason: body.reason.trim(),
     period: body.period,
     visits: [],
     actions: [],
-    history: [{ at, by, change: 'opened', status: 'OPEN' }],
+    history: [{ at, ...by, change: 'opened', status: 'OPEN' }],
     updatedAt: at,
   }
   await createFollowUp(envCtx.redis, envCtx.keys, doc)
@@ -110,7 +120,9 @@ export async function getFollowUpById(envCtx: EnvContext, id: string): Promise<F
  * The change applied to a copy of `doc`: pure, so a stale write simply applies it again to the
  * newer version. Throws the refusals of the rules above (nothing is written then).
  */
-export function applyPatch(doc: StoredFollowUp, patch: PatchRequest, by: string, at: string, newId: () => string = randomUUID): StoredFollowUp {
+export function applyPatch(doc: StoredFollowUp, patch: PatchRequest, who: Who, at: string, newId: () => string = randomUUID): StoredFollowUp {
+  const stamped = stamp(who)
+  const by = stamped.by
   if (doc.status === 'CLOSED') throw new GatewayError('GW_ERR_ILLEGAL_TRANSITION', `Follow-up ${doc.id} is CLOSED: it can no longer change`)
   const next: StoredFollowUp = structuredClone(doc)
   const history: FollowUpHistoryEntry[] = []
@@ -118,7 +130,7 @@ export function applyPatch(doc: StoredFollowUp, patch: PatchRequest, by: string,
     const visit: Visit = { id: newId(), date: v.date, inspector: v.inspector.trim(), findings: [...new Set(v.findings)], addedAt: at, addedBy: by }
     if (v.notes !== undefined && v.notes.trim() !== '') visit.notes = v.notes.trim()
     next.visits.push(visit)
-    history.push({ at, by, change: 'visit-added', visitId: visit.id })
+    history.push({ at, ...stamped, change: 'visit-added', visitId: visit.id })
   }
   ;(patch.actions ?? []).forEach((a, i) => {
     if (a.id === undefined) {
@@ -128,7 +140,7 @@ export function applyPatch(doc: StoredFollowUp, patch: PatchRequest, by: string,
       const action: Action = { id: newId(), text: a.text.trim(), owner: a.owner.trim(), dueDate: a.dueDate, done: a.done ?? false, updatedAt: at, updatedBy: by }
       if (action.done) action.doneAt = at
       next.actions.push(action)
-      history.push({ at, by, change: 'action-added', actionId: action.id })
+      history.push({ at, ...stamped, change: 'action-added', actionId: action.id })
       return
     }
     const action = next.actions.find((x) => x.id === a.id)
@@ -149,7 +161,7 @@ export function applyPatch(doc: StoredFollowUp, patch: PatchRequest, by: string,
     if (fields.length === 0) return
     action.updatedAt = at
     action.updatedBy = by
-    history.push({ at, by, change: 'action-updated', actionId: action.id, fields })
+    history.push({ at, ...stamped, change: 'action-updated', actionId: action.id, fields })
   })
   if (patch.status !== undefined && patch.status !== doc.status) {
     if (!isAllowedMove(doc.status, patch.status)) {
@@ -159,7 +171,7 @@ export function applyPatch(doc: StoredFollowUp, patch: PatchRequest, by: string,
       throw new GatewayError('GW_ERR_BUSINESS_RULE', 'An improvement plan needs at least one action before it is PLAN_AGREED', [{ path: '/status', message: 'add an action first (or in the same request)' }])
     }
     next.status = patch.status
-    history.push({ at, by, change: 'status-changed', from: doc.status, status: patch.status })
+    history.push({ at, ...stamped, change: 'status-changed', from: doc.status, status: patch.status })
   }
   if (history.length === 0) return doc
   next.history.push(...history)
@@ -167,7 +179,7 @@ export function applyPatch(doc: StoredFollowUp, patch: PatchRequest, by: string,
   return next
 }
 
-export async function patchFollowUp(envCtx: EnvContext, kbo: string, id: string, patch: PatchRequest, by: string, now: () => Date = () => new Date()): Promise<FollowUp> {
+export async function patchFollowUp(envCtx: EnvContext, kbo: string, id: string, patch: PatchRequest, by: Who, now: () => Date = () => new Date()): Promise<FollowUp> {
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
     const current = await readOwn(envCtx, kbo, id)
     const next = applyPatch(current.doc, patch, by, now().toISOString())
@@ -182,6 +194,27 @@ export async function patchFollowUp(envCtx: EnvContext, kbo: string, id: string,
 
 export async function listFollowUps(envCtx: EnvContext, status: FollowUpStatus | 'ALL' = 'ALL'): Promise<FollowUp[]> {
   return withTrajectories(envCtx, await listByStatus(envCtx.redis, envCtx.keys, status))
+}
+
+/** Most follow-ups one page may ask for (GET /v1/follow-ups?limit=). */
+export const FOLLOW_UP_PAGE_MAX = 500
+
+const FOLLOW_UP_ID = new RegExp(FOLLOW_UP_ID_PATTERN)
+
+/**
+ * GET /v1/follow-ups: without `limit`, every follow-up (the contract's `{ items }`, as before);
+ * with it, a page of at most `limit` after the cursor `after` (the `next` of the previous page,
+ * base64url of (openedAt ms, id) as the message log's cursors), `next` present while more remain.
+ * A cursor this list did not give out is 400 GW_ERR_BAD_PARAMETER. Trajectories are read for the
+ * page only.
+ */
+export async function pageFollowUps(envCtx: EnvContext, status: FollowUpStatus | 'ALL', limit?: number, after?: string): Promise<{ items: FollowUp[]; next?: string }> {
+  const cursor = after === undefined ? undefined : decodeSearchCursor(after, FOLLOW_UP_ID)
+  if (limit === undefined && cursor === undefined) return { items: await listFollowUps(envCtx, status) }
+  const page = await pageByStatus(envCtx.redis, envCtx.keys, status, limit ?? FOLLOW_UP_PAGE_MAX, cursor)
+  const out: { items: FollowUp[]; next?: string } = { items: await withTrajectories(envCtx, page.docs) }
+  if (page.next) out.next = encodeSearchCursor(page.next.score, page.next.id)
+  return out
 }
 
 export async function listCpasFollowUps(envCtx: EnvContext, kbo: string): Promise<FollowUp[]> {

@@ -86,6 +86,44 @@ export async function listByStatus(redis: Redis, prefix: string, status: FollowU
   return readMany(redis, prefix, await redis.zrange(keys.followUpsByStatus(prefix, status), 0, -1))
 }
 
+/**
+ * One page of a status list (or of all) after a cursor: the entries strictly after (score, id) in
+ * the ZSET's own order (openedAt ms, then id), `limit` + 1 of them so the caller knows whether more
+ * remain. O(log N + limit): the rank to start from is counted, nothing is walked. The cursor's id
+ * may have left the set meanwhile (a status change); the rank is found all the same.
+ */
+const PAGE_LUA: LuaScript = {
+  numberOfKeys: 1,
+  lua: `
+local start = 0
+if ARGV[1] ~= '' then
+  start = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. ARGV[1])
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[1], 'BYSCORE')) do
+    if id <= ARGV[2] then start = start + 1 end
+  end
+end
+return redis.call('ZRANGE', KEYS[1], start, start + tonumber(ARGV[3]), 'WITHSCORES')
+`,
+}
+
+export interface FollowUpPage {
+  docs: StoredFollowUp[]
+  /** (openedAt ms, id) of the last follow-up of the page when more remain. */
+  next?: { score: number; id: string }
+}
+
+/** A page of follow-ups of one status (or all), oldest opened first, after `after` (exclusive). */
+export async function pageByStatus(redis: Redis, prefix: string, status: FollowUpStatus | 'ALL', limit: number, after?: { score: number; id: string }): Promise<FollowUpPage> {
+  const flat = await runScript<string[]>(redis, PAGE_LUA, [keys.followUpsByStatus(prefix, status)], [after ? String(after.score) : '', after?.id ?? '', String(limit)])
+  const entries: { id: string; score: number }[] = []
+  for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: flat[i] as string, score: Number(flat[i + 1]) })
+  const page = entries.slice(0, limit)
+  const last = page.at(-1)
+  const out: FollowUpPage = { docs: await readMany(redis, prefix, page.map((e) => e.id)) }
+  if (entries.length > limit && last) out.next = { score: last.score, id: last.id }
+  return out
+}
+
 /** Follow-ups of one CPAS, oldest opened first. */
 export async function listOfCpas(redis: Redis, prefix: string, kbo: string): Promise<StoredFollowUp[]> {
   const docs = await readMany(redis, prefix, await redis.smembers(keys.followUpsOfCpas(prefix, kbo)))

@@ -58,7 +58,10 @@ export interface Action {
 /** One change, as recorded: who, when, what (`change`) and the details that name it. */
 export interface FollowUpHistoryEntry {
   at: string
+  /** Who: the person's id when one is logged in on the pages, else the calling party. */
   by: string
+  /** The person's display name (history shows it), when a logged-in person made the change. */
+  byName?: string
   change: 'opened' | 'visit-added' | 'action-added' | 'action-updated' | 'status-changed'
   status?: FollowUpStatus
   from?: FollowUpStatus

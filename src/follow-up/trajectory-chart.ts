@@ -5,6 +5,7 @@
  */
 import { html, raw, type Html } from '../dashboard/html.js'
 import { fmt, t, type Lang } from '../i18n/index.js'
+import { tableBox } from '../pages/layout.js'
 import { TARGET_RATE } from '../statistics/compute.js'
 import type { TrajectoryPoint } from './model.js'
 
@@ -35,11 +36,11 @@ export function trajectoryChart(lang: Lang, points: readonly TrajectoryPoint[], 
 ${coords.length > 1 ? html`<polyline points="${coords.join(' ')}" fill="none" stroke="#0b3d91" stroke-width="1.5"/>` : ''}${dots}${ticks}</svg>`
 }
 
-/** The chart's figures as a table (the data-table alternative). */
+/** The chart's figures as a table (the data-table alternative), scrolling in its box on a narrow screen. */
 export function trajectoryTable(lang: Lang, points: readonly TrajectoryPoint[], caption: string): Html {
   const f = fmt(lang)
-  return html`<table class="trajectory-table"><caption>${caption}</caption><thead><tr><th scope="col">${t(lang, 'followUp.col.period')}</th><th scope="col" class="num">${t(lang, 'followUp.col.rate')}</th><th scope="col" class="num">${t(lang, 'followUp.col.filesWithBlinker')}</th><th scope="col" class="num">${t(lang, 'followUp.col.files')}</th></tr></thead><tbody>
-${points.map((p) => html`<tr><td>${p.period}</td><td class="num">${f.percent(p.rate)}</td><td class="num">${f.number(p.filesWithBlinker)}</td><td class="num">${f.number(p.files)}</td></tr>`)}</tbody></table>`
+  return tableBox(caption, html`<table class="trajectory-table"><caption>${caption}</caption><thead><tr><th scope="col">${t(lang, 'followUp.col.period')}</th><th scope="col" class="num">${t(lang, 'followUp.col.rate')}</th><th scope="col" class="num">${t(lang, 'followUp.col.filesWithBlinker')}</th><th scope="col" class="num">${t(lang, 'followUp.col.files')}</th></tr></thead><tbody>
+${points.map((p) => html`<tr><td>${p.period}</td><td class="num">${f.percent(p.rate)}</td><td class="num">${f.number(p.filesWithBlinker)}</td><td class="num">${f.number(p.files)}</td></tr>`)}</tbody></table>`)
 }
 
 /** Chart plus its table, folded in a <details> so lists stay short. */

@@ -7,6 +7,8 @@
  * Regime: both together (the report's default, regime ALL, and the distribution the 5 % target and
  * the 10 % inspection line are judged on): files = DIS + law of 1965, filesWithBlinker = the two
  * distinct counts added. Cost: two HMGETs per CPAS and period, all in one round trip — no scan.
+ * A period in which the CPAS has neither files nor blinkers (a year only other CPAS have data for)
+ * is left out; one with blinkers but no files stays, with rate null (the denominator is missing).
  */
 import type { EnvContext } from '../context.js'
 import { REGIMES } from '../domain/model.js'
@@ -39,6 +41,7 @@ export async function trajectories(envCtx: EnvContext, wanted: readonly Trajecto
   }
   const raw = needed.length > 0 ? ((await multi.exec()) ?? []) : []
   const points = new Map<string, TrajectoryPoint>()
+  const empty = new Set<string>()
   let i = 0
   for (const period of needed) {
     for (const kbo of kbos) {
@@ -47,9 +50,10 @@ export async function trajectories(envCtx: EnvContext, wanted: readonly Trajecto
       if (filesErr) throw filesErr
       if (cpasErr) throw cpasErr
       points.set(`${kbo}|${period}`, pointOf(envCtx, period, kbo, files, cpas))
+      if ([...files, ...cpas].every((v) => v === null || v === undefined)) empty.add(`${kbo}|${period}`)
     }
   }
-  for (const w of wanted) out.set(key(w), needed.filter((p) => p >= w.period).map((p) => points.get(`${w.cpasKbo}|${p}`) as TrajectoryPoint))
+  for (const w of wanted) out.set(key(w), needed.filter((p) => p >= w.period && !empty.has(`${w.cpasKbo}|${p}`)).map((p) => points.get(`${w.cpasKbo}|${p}`) as TrajectoryPoint))
   return out
 }
 

@@ -20,6 +20,7 @@ import './soap/blinker-operations.js'
 import './soap/feedback-operations.js'
 import { soapRoutes } from './soap/soap-routes.js'
 import { installConformanceGate } from '../onboarding/conformance-gate.js'
+import { installConformanceRunLog } from '../onboarding/conformance-run-log.js'
 import { conformanceRoutes } from './rest/conformance-routes.js'
 import { sandboxRoutes } from './rest/sandbox-routes.js'
 import { installEnvSecurity } from '../security/env-security.js'
@@ -35,6 +36,8 @@ import { oidcRoutes } from '../accounts/oidc-routes.js'
 import { installSessionHook } from '../accounts/session-hook.js'
 import { followUpRoutes } from '../follow-up/follow-up-routes.js'
 import { followUpPageRoutes } from '../follow-up/follow-up-pages.js'
+import { barometerRoutes } from '../barometer/barometer-routes.js'
+import { barometerPageRoutes } from '../barometer/barometer-pages.js'
 
 export interface EnvRoutesOptions {
   envCtx: EnvContext
@@ -51,6 +54,8 @@ export async function envRoutes(app: FastifyInstance, opts: EnvRoutesOptions): P
   await installEnvSecurity(app, opts.envCtx)
   // Production refuses parties marked requireConformancePass until acceptance recorded their full pass.
   installConformanceGate(app, opts.envCtx)
+  // Acceptance logs a software house's refused and state-changing requests while its judged conformance run is in progress.
+  installConformanceRunLog(app, opts.envCtx)
   // Blinkers out: publication, the pull mailbox and lifecycle, push subscriptions.
   await app.register(blinkerRoutes)
   await app.register(mailboxRoutes)
@@ -68,6 +73,9 @@ export async function envRoutes(app: FastifyInstance, opts: EnvRoutesOptions): P
   // Follow-ups of CPAS: visits, improvement plans, trajectories toward 5 % (src/follow-up/), API and pages.
   await app.register(followUpRoutes)
   await app.register(followUpPageRoutes)
+  // The quality barometer of the software houses and Excel-list CPAS (src/barometer/): API, report, page.
+  await app.register(barometerRoutes, { directory: opts.directory })
+  await app.register(barometerPageRoutes, { directory: opts.directory })
   // Transition period: monthly Excel/CSV lists out, semiannual recap lists in (transition-routes.ts).
   await app.register(transitionRoutes)
   // The inspection dashboard (HTML, SVG charts) and its login form.
@@ -83,5 +91,5 @@ export async function envRoutes(app: FastifyInstance, opts: EnvRoutesOptions): P
   await app.register(operatorRoutes)
   // Onboarding (acceptance only; absent in production): the sandbox and conformance results.
   await app.register(sandboxRoutes, { envCtx: opts.envCtx, directory: opts.directory })
-  await app.register(conformanceRoutes, { envCtx: opts.envCtx })
+  await app.register(conformanceRoutes, { envCtx: opts.envCtx, directory: opts.directory })
 }

@@ -1,5 +1,5 @@
 /** What the CPAS page and its exports show (cpas-data.ts gathers it). */
-import type { BlinkerStatus, FeedbackStatus, Flow, Regime } from '../domain/model.js'
+import type { BlinkerStatus, CatalogueFlow, FeedbackStatus, Flow, Regime } from '../domain/model.js'
 import type { CpasTrendPoint } from './cpas-trend.js'
 
 export interface CpasBlinkerRow {
@@ -15,7 +15,7 @@ export interface CpasBlinkerRow {
 export interface CpasFeedbackRow {
   messageId: string
   blinkerId: string
-  flow?: Flow
+  flow?: CatalogueFlow
   code: number
   kind?: string
   status: FeedbackStatus

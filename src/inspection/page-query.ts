@@ -5,7 +5,8 @@
  */
 import { isValidKbo } from '../domain/identifiers.js'
 import { feedbackCode } from '../domain/feedback-codes.js'
-import { FLOWS, type Flow } from '../domain/model.js'
+import type { CatalogueFlow } from '../domain/model.js'
+import { isCatalogueFlow } from '../flows/flow-catalogue.js'
 
 export class PageQueryError extends Error {
   override name = 'PageQueryError'
@@ -32,11 +33,11 @@ export function kboParam(query: RawQuery, name: string): string | undefined {
   return kbo
 }
 
-export function flowParam(query: RawQuery, name: string): Flow | undefined {
+export function flowParam(query: RawQuery, name: string): CatalogueFlow | undefined {
   const v = query[name]
   if (!present(v)) return undefined
-  if (!(FLOWS as readonly string[]).includes(v)) throw new PageQueryError(name)
-  return v as Flow
+  if (!isCatalogueFlow(v)) throw new PageQueryError(name)
+  return v
 }
 
 export function codeParam(query: RawQuery, name: string): number | undefined {

@@ -1,9 +1,9 @@
 /** What the pending-decisions page and its exports show (pending-data.ts gathers it). */
-import type { Finding, Flow, Regime } from '../domain/model.js'
+import type { CatalogueFlow, Finding, Flow, Regime } from '../domain/model.js'
 
 export interface PendingFilters {
   cpas?: string
-  flow?: Flow
+  flow?: CatalogueFlow
   code?: number
   softwareHouse?: string
   /** Only messages received more than this many days ago. */

@@ -5,7 +5,7 @@
  */
 import { html, raw, type Html } from '../dashboard/html.js'
 import { loadCatalogue } from '../domain/feedback-codes.js'
-import { FLOWS } from '../domain/model.js'
+import { CATALOGUE_FLOWS } from '../flows/flow-catalogue.js'
 import { codeLabel, flowLabel, fmt, t } from '../i18n/index.js'
 import type { PageView } from '../pages/layout.js'
 import { filterQuery, type PendingFilters, type PendingItem, type PendingPage } from './pending-model.js'
@@ -31,7 +31,7 @@ function filterForm(view: PageView, page: PendingPage): Html {
 <form method="get" action="/${view.env}/dashboard/pending" class="filters" style="display:flex;flex-wrap:wrap;gap:4px 16px;align-items:flex-end">
 <input type="hidden" name="lang" value="${l}">
 <label style="max-width:100%;min-width:0">${t(l, 'pending.filters.cpas')}<br><input name="cpas" id="f-cpas" inputmode="numeric" size="12" maxlength="14" value="${f.cpas ?? ''}"></label>
-<label style="max-width:100%;min-width:0">${t(l, 'pending.filters.flow')}<br><select name="flow" id="f-flow" style="width:100%">${option('', any, f.flow === undefined)}${FLOWS.map((x) => option(x, flowLabel(l, x), f.flow === x))}</select></label>
+<label style="max-width:100%;min-width:0">${t(l, 'pending.filters.flow')}<br><select name="flow" id="f-flow" style="width:100%">${option('', any, f.flow === undefined)}${CATALOGUE_FLOWS.map((x) => option(x, flowLabel(l, x), f.flow === x))}</select></label>
 <label style="max-width:100%;min-width:0">${t(l, 'pending.filters.code')}<br><select name="code" id="f-code" style="width:100%">${option('', any, f.code === undefined)}${codes.map((c) => option(String(c.code), `${c.code} — ${codeLabel(l, c.code)}`, f.code === c.code))}</select></label>
 <label style="max-width:100%;min-width:0">${t(l, 'pending.filters.softwareHouse')}<br><select name="softwareHouse" id="f-sh" style="width:100%">${option('', any, f.softwareHouse === undefined)}${page.softwareHouses.map((s) => option(s.id, s.name, f.softwareHouse === s.id))}</select></label>
 <label style="max-width:100%;min-width:0">${t(l, 'pending.filters.olderThan')}<br><input name="olderThan" id="f-age" type="number" min="0" max="3650" size="5" value="${f.olderThan ?? ''}"></label>

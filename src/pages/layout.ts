@@ -29,6 +29,8 @@ export interface PageContent {
   body: string | Html
   /** The navigation entry to mark as the current page. */
   active?: NavItem
+  /** The page's own rules, after PAGE_CSS in the head (default none). */
+  css?: string
 }
 
 const NAV: readonly { item: NavItem; path: string; key: string }[] = [
@@ -120,7 +122,7 @@ function nav(view: PageView, active: NavItem | undefined): Html {
 /** A whole HTML page in the view's language. */
 export function renderPage(view: PageView, page: PageContent): string {
   const body = typeof page.body === 'string' ? raw(page.body) : page.body
-  return html`<!doctype html><html lang="${view.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${page.title} — ${t(view.lang, 'common.appName')}</title><style>${raw(PAGE_CSS)}</style></head>
+  return html`<!doctype html><html lang="${view.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${page.title} — ${t(view.lang, 'common.appName')}</title><style>${raw(PAGE_CSS)}${raw(page.css ?? '')}</style></head>
 <body><a class="skip" href="#main">${t(view.lang, 'common.skipToContent')}</a>${header(view)}${nav(view, page.active)}
 <main id="main" tabindex="-1"><h1>${page.title}</h1>${body}</main></body></html>`.value
 }

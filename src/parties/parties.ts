@@ -6,6 +6,8 @@
 import { hash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { ENVIRONMENTS, type EnvName } from '../config.js'
+import { FLOWS, type CatalogueFlow } from '../domain/model.js'
+import { CATALOGUE_FLOWS, DEFAULT_ACCEPTED_FLOWS, isCatalogueFlow } from '../flows/flow-catalogue.js'
 import { schemaValidator, toFieldErrors } from '../validation/json-schemas.js'
 
 /** The contract's three roles, plus `operator` (dead letters, replay: the people running the gateway). */
@@ -25,6 +27,12 @@ export interface Party {
   requireWsSecurity?: boolean
   /** Production refuses its token until a full conformance pass is recorded in acceptance; default false. */
   requireConformancePass?: boolean
+  /**
+   * Software houses only: the flows (codes of schemas/flows.json) its software receives; a blinker
+   * of another flow goes to the CPAS's transition list instead (src/flows/flow-acceptance.ts).
+   * Default: the eight v1 flows.
+   */
+  acceptedFlows?: ReadonlySet<CatalogueFlow>
 }
 
 export interface EnvParties {
@@ -49,7 +57,7 @@ export interface PartyDirectory {
 interface PartiesFile {
   [env: string]: {
     cpas?: { kbo: string; name?: string }[]
-    parties: { id: string; name?: string; role: Role; tokenSha256?: string[]; certSha256?: string[]; requireWsSecurity?: boolean; requireConformancePass?: boolean; cpas?: string[] }[]
+    parties: { id: string; name?: string; role: Role; tokenSha256?: string[]; certSha256?: string[]; requireWsSecurity?: boolean; requireConformancePass?: boolean; cpas?: string[]; acceptedFlows?: string[] }[]
   }
 }
 
@@ -77,7 +85,8 @@ export function demoPartiesFile(): PartiesFile {
         { id: 'publisher', name: 'Back office (demo)', role: 'publisher', tokenSha256: [hashToken(`demo-${tag}-publisher`)] },
         { id: 'inspection', name: 'Inspection service (demo)', role: 'inspection', tokenSha256: [hashToken(`demo-${tag}-inspection`)] },
         { id: 'operator', name: 'Gateway operations (demo)', role: 'operator', tokenSha256: [hashToken(`demo-${tag}-operator`)] },
-        { id: 'alpha', name: 'Alpha Software (demo)', role: 'software-house', tokenSha256: [hashToken(`demo-${tag}-alpha`)], cpas: ['0212344876', '0207151616'] },
+        // Alpha has opted in to one announced flow (README "New flows"); Beta receives the v1 flows only.
+        { id: 'alpha', name: 'Alpha Software (demo)', role: 'software-house', tokenSha256: [hashToken(`demo-${tag}-alpha`)], cpas: ['0212344876', '0207151616'], acceptedFlows: [...FLOWS, 'WORK_INCAPACITY'] },
         { id: 'beta', name: 'Beta Informatique (demo)', role: 'software-house', tokenSha256: [hashToken(`demo-${tag}-beta`)], cpas: ['0207017596'] },
       ],
     }
@@ -118,6 +127,8 @@ export function buildDirectory(file: PartiesFile, served: readonly EnvName[], de
       if (p.certSha256?.length) party.certSha256 = new Set(p.certSha256.map(normalizeFingerprint))
       if (p.requireWsSecurity) party.requireWsSecurity = true
       if (p.requireConformancePass) party.requireConformancePass = true
+      if (p.role === 'software-house') party.acceptedFlows = acceptedFlows(env, p.id, p.acceptedFlows)
+      else if (p.acceptedFlows) throw new PartiesError(`${env}: party ${p.id} is a ${p.role}; only software houses declare acceptedFlows`)
       parties.set(p.id, party)
       for (const kbo of party.cpas) {
         const known = knownCpas.get(kbo)
@@ -141,6 +152,20 @@ export function buildDirectory(file: PartiesFile, served: readonly EnvName[], de
     environments.set(env, { env, parties, knownCpas })
   }
   return { environments, byToken: (token) => tokens.get(hashToken(token)), byCert: (fp) => certs.get(normalizeFingerprint(fp)) ?? [], demo }
+}
+
+/**
+ * A software house's acceptedFlows: codes of the flow catalogue, the eight v1 flows always among
+ * them (every connected software house passed conformance on them; leaving one out would silently
+ * move a v1 flow to the Excel lists). Absent: the v1 flows.
+ */
+function acceptedFlows(env: EnvName, id: string, listed: readonly string[] | undefined): ReadonlySet<CatalogueFlow> {
+  if (!listed) return new Set(DEFAULT_ACCEPTED_FLOWS)
+  const unknown = listed.filter((f) => !isCatalogueFlow(f))
+  if (unknown.length > 0) throw new PartiesError(`${env}: party ${id} accepts ${unknown.join(', ')}, not in the flow catalogue (schemas/flows.json: ${CATALOGUE_FLOWS.join(', ')})`)
+  const missing = FLOWS.filter((f) => !listed.includes(f))
+  if (missing.length > 0) throw new PartiesError(`${env}: party ${id}: acceptedFlows must include the eight v1 flows (every software house receives them); missing ${missing.join(', ')}`)
+  return new Set(listed)
 }
 
 export function loadParties(path: string | undefined, served: readonly EnvName[]): PartyDirectory {

@@ -40,11 +40,12 @@ export interface DecisionView {
  * `by` is who decides, as history and audit record it: the person logged in on the pages
  * (actor(request), src/accounts/actor.ts), else the calling party's id.
  */
-export async function decide(envCtx: EnvContext, by: string, req: DecisionRequest): Promise<DecisionView> {
+/** `at`: the decision's time; default now (the demo data set's timeline passes generated ones). */
+export async function decide(envCtx: EnvContext, by: string, req: DecisionRequest, at?: string): Promise<DecisionView> {
   const messageId = parseMessageId(req.messageId)
   const before = await getFeedback(envCtx.redis, envCtx.keys, messageId)
   if (!before) throw new GatewayError('GW_ERR_UNKNOWN_MESSAGE', `No feedback message ${messageId} in this environment`)
-  const outcome = await recordDecision(envCtx.redis, envCtx.keys, messageId, before.blinkerId, req.decision, req.reason, by)
+  const outcome = await recordDecision(envCtx.redis, envCtx.keys, messageId, before.blinkerId, req.decision, req.reason, by, at)
   switch (outcome.kind) {
     case 'missing':
       throw new GatewayError('GW_ERR_UNKNOWN_MESSAGE', `No feedback message ${messageId} in this environment`)

@@ -16,6 +16,7 @@
  * the sender "nothing stored" when it was. A re-send gets the first receipt either way.
  */
 import type { FastifyBaseLogger } from 'fastify'
+import { countFeedbackMessages } from '../barometer/counters-points.js'
 import type { EnvContext } from '../context.js'
 import {
   canonicalFeedback,
@@ -79,7 +80,9 @@ function flush(envCtx: EnvContext, messageIds: string[], log?: FastifyBaseLogger
 /** One feedback message: its receipt (202), or the contract error. */
 export async function submitFeedback(envCtx: EnvContext, caller: Party, value: unknown, log?: FastifyBaseLogger): Promise<Receipt> {
   const prepared = prepare(value, caller, '')
+  // A schema refusal is counted by the error handler (a whole request refused); this one was read.
   if ('schemaErrors' in prepared) throw new GatewayError('GW_ERR_VALIDATION', 'Feedback does not match feedback.schema.json', prepared.schemaErrors)
+  countFeedbackMessages(envCtx, caller, 1, 0)
   if ('violation' in prepared) throw violationError(prepared.violation)
   const m = prepared.ready
   const outcome = await storeFeedback(envCtx.redis, envCtx.keys, m)
@@ -97,9 +100,10 @@ const STORE_SLICE = 250
  * STORE_SLICE items (each item still all-or-nothing, in order, so a messageId repeated inside the
  * batch is a duplicate or a reuse like any re-send), then one batch job for the stored ones.
  * If Redis fails part-way the whole answer is 503: items already stored stay stored, and re-sending
- * the batch returns their first receipts.
+ * the batch returns their first receipts. `at`: the messages' receivedAt; default now (the demo
+ * data set's timeline passes generated ones).
  */
-export async function submitFeedbackBatch(envCtx: EnvContext, caller: Party, items: readonly unknown[], log?: FastifyBaseLogger): Promise<BatchResult> {
+export async function submitFeedbackBatch(envCtx: EnvContext, caller: Party, items: readonly unknown[], log?: FastifyBaseLogger, at = new Date()): Promise<BatchResult> {
   const rejected: BatchResult['rejected'] = []
   const ready: { index: number; m: FeedbackToStore }[] = []
   items.forEach((item, index) => {
@@ -108,7 +112,8 @@ export async function submitFeedbackBatch(envCtx: EnvContext, caller: Party, ite
     else if ('violation' in prepared) rejected.push({ index, errors: [{ ...prepared.violation.error, code: prepared.violation.code }] })
     else ready.push({ index, m: prepared.ready })
   })
-  const at = new Date()
+  // The barometer's refusedRequests (in memory, flushed later): items read, and refused by their schema.
+  countFeedbackMessages(envCtx, caller, items.length, rejected.filter((r) => r.errors[0]?.code === 'GW_ERR_VALIDATION').length)
   const slices: (typeof ready)[] = []
   for (let i = 0; i < ready.length; i += STORE_SLICE) slices.push(ready.slice(i, i + STORE_SLICE))
   const settled = await Promise.allSettled(slices.map((slice) => storeFeedbackBatch(envCtx.redis, envCtx.keys, slice.map((r) => r.m), at)))

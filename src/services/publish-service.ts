@@ -1,6 +1,8 @@
 /**
- * Publication (POST /{env}/v1/blinkers): each blinker judged on its own — schema, identifiers, and
- * a CPAS known to the environment — then every valid one stored and queued in ONE Lua step, then
+ * Publication (POST /{env}/v1/blinkers): each blinker judged on its own — schema, identifiers, a
+ * CPAS known to the environment and a flow of the catalogue (schemas/flows.json) — then every valid
+ * one stored and queued in ONE Lua step (a flow the CPAS's software house does not accept goes to
+ * the CPAS's transition list instead of its mailbox and push: src/flows/flow-acceptance.ts), then
  * the push jobs added with one addBulk per software house. The caller answers 202 only after the
  * Lua step returned: from then on nothing is lost (the outbox covers a crash before addBulk).
  */
@@ -9,6 +11,8 @@ import type { EnvContext } from '../context.js'
 import { storedDoc } from '../domain/canonical-blinker.js'
 import type { Blinker } from '../domain/model.js'
 import type { ErrorCode, FieldError } from '../errors.js'
+import { acceptsFlow } from '../flows/flow-acceptance.js'
+import { isCatalogueFlow } from '../flows/flow-catalogue.js'
 import type { Party } from '../parties/parties.js'
 import { deliveryJob, deliveryOutbox } from '../queue/delivery-outbox.js'
 import { PUBLISH_OUTCOME, storeBlinkers, type PublishItem } from '../store/publish-store.js'
@@ -28,7 +32,8 @@ export interface PublishResult {
 
 export const MAX_BATCH = 1000
 
-export async function publishBlinkers(envCtx: EnvContext, publisher: Party, items: readonly unknown[], log?: FastifyBaseLogger): Promise<PublishResult> {
+/** `at`: the publication's time; default now (the demo data set's timeline passes generated ones). */
+export async function publishBlinkers(envCtx: EnvContext, publisher: Party, items: readonly unknown[], log?: FastifyBaseLogger, at?: Date): Promise<PublishResult> {
   const rejected: PublishResult['rejected'] = []
   const valid: PublishItem[] = []
   const validIndex: number[] = []
@@ -40,15 +45,22 @@ export async function publishBlinkers(envCtx: EnvContext, publisher: Party, item
     }
     const b = item as Blinker
     const cpas = envCtx.parties.knownCpas.get(b.cpasKbo)
-    if (!cpas) {
-      rejected.push({ index, errors: [{ path: `/blinkers/${index}/cpasKbo`, message: `CPAS ${b.cpasKbo} is not known to ${envCtx.env}`, code: 'GW_ERR_BUSINESS_RULE' }] })
+    const ruleErrors: ItemError[] = []
+    if (!cpas) ruleErrors.push({ path: `/blinkers/${index}/cpasKbo`, message: `CPAS ${b.cpasKbo} is not known to ${envCtx.env}`, code: 'GW_ERR_BUSINESS_RULE' })
+    // The schemas accept any code of the catalogue's shape (a flow is added without a new message
+    // version); membership is a business rule, as for a feedback code.
+    if (!isCatalogueFlow(b.flow)) ruleErrors.push({ path: `/blinkers/${index}/flow`, message: `flow ${b.flow} is not in the flow catalogue (GET /schemas/flows.json)`, code: 'GW_ERR_BUSINESS_RULE' })
+    if (!cpas || ruleErrors.length > 0) {
+      rejected.push({ index, errors: ruleErrors })
       return
     }
-    valid.push({ blinkerId: b.blinkerId, cpas: b.cpasKbo, ...storedDoc(b), party: cpas.servedBy, stats: publishStats(b) })
+    const softwareHouse = cpas.servedBy ? envCtx.parties.parties.get(cpas.servedBy) : undefined
+    const held = !acceptsFlow(softwareHouse, b.flow)
+    valid.push({ blinkerId: b.blinkerId, cpas: b.cpasKbo, ...storedDoc(b), party: cpas.servedBy, stats: publishStats(b), ...(held ? { held } : {}) })
     validIndex.push(index)
   })
 
-  const outcomes = await storeBlinkers(envCtx.redis, envCtx.keys, valid, publisher.id)
+  const outcomes = await storeBlinkers(envCtx.redis, envCtx.keys, valid, publisher.id, at)
   let accepted = 0
   let duplicates = 0
   const pushes = new Map<string, string[]>()

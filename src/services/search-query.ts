@@ -7,7 +7,8 @@
  */
 import { feedbackCode, type FeedbackKind } from '../domain/feedback-codes.js'
 import { isValidKbo } from '../domain/identifiers.js'
-import { BLINKER_STATUSES, FEEDBACK_STATUSES, FLOWS, type BlinkerStatus, type FeedbackStatus, type Flow } from '../domain/model.js'
+import { BLINKER_STATUSES, FEEDBACK_STATUSES, type BlinkerStatus, type CatalogueFlow, type FeedbackStatus } from '../domain/model.js'
+import { CATALOGUE_FLOWS } from '../flows/flow-catalogue.js'
 import { GatewayError } from '../errors.js'
 import { PERIOD_PATTERN } from '../statistics/statistics-service.js'
 
@@ -18,7 +19,7 @@ export interface FeedbackQuery {
   status?: readonly FeedbackStatus[]
   kind?: FeedbackKind
   cpasKbo?: string
-  flow?: Flow
+  flow?: CatalogueFlow
   code?: number
   softwareHouse?: string
   /** RFC 3339 instant or YYYY-MM-DD (00:00 UTC): receivedAt ≥ this. */
@@ -35,7 +36,7 @@ export interface FeedbackQuery {
 export interface BlinkerQuery {
   cpasKbo?: string
   status?: readonly BlinkerStatus[]
-  flow?: Flow
+  flow?: CatalogueFlow
   /** Calendar year YYYY of the form period (statistics, contract section 8). */
   period?: string
   after?: string
@@ -118,7 +119,7 @@ export function parseFeedbackQuery(raw: Record<string, unknown>): FeedbackQuery 
   if (q.status !== undefined) out.status = statusList(q.status, FEEDBACK_STATUSES)
   if (q.kind !== undefined) out.kind = oneOf('kind', q.kind, KINDS) as FeedbackKind
   if (q.cpasKbo !== undefined) out.cpasKbo = kbo(q.cpasKbo)
-  if (q.flow !== undefined) out.flow = oneOf('flow', q.flow, FLOWS)
+  if (q.flow !== undefined) out.flow = oneOf('flow', q.flow, CATALOGUE_FLOWS)
   if (q.code !== undefined) out.code = codeOf(q.code)
   if (q.softwareHouse !== undefined) {
     if (!PARTY_ID.test(q.softwareHouse)) throw bad('softwareHouse', 'must be a party id')
@@ -136,7 +137,7 @@ export function checkFeedbackQuery(q: FeedbackQuery): { from?: number; until?: n
   if (q.status) for (const s of q.status) oneOf('status', s, FEEDBACK_STATUSES)
   if (q.kind !== undefined) oneOf('kind', q.kind, KINDS)
   if (q.cpasKbo !== undefined) kbo(q.cpasKbo)
-  if (q.flow !== undefined) oneOf('flow', q.flow, FLOWS)
+  if (q.flow !== undefined) oneOf('flow', q.flow, CATALOGUE_FLOWS)
   if (q.code !== undefined) codeOf(q.code)
   if (q.softwareHouse !== undefined && !PARTY_ID.test(q.softwareHouse)) throw bad('softwareHouse', 'must be a party id')
   const out: { from?: number; until?: number; limit: number } = { limit: limitOf(q.limit) }
@@ -152,7 +153,7 @@ export function parseBlinkerQuery(raw: Record<string, unknown>): BlinkerQuery {
   const out: BlinkerQuery = { limit: limitOf(q.limit) }
   if (q.cpasKbo !== undefined) out.cpasKbo = kbo(q.cpasKbo)
   if (q.status !== undefined) out.status = statusList(q.status, BLINKER_STATUSES)
-  if (q.flow !== undefined) out.flow = oneOf('flow', q.flow, FLOWS)
+  if (q.flow !== undefined) out.flow = oneOf('flow', q.flow, CATALOGUE_FLOWS)
   if (q.period !== undefined) out.period = q.period
   if (q.after !== undefined && q.after !== '') out.after = q.after
   checkBlinkerQuery(out)
@@ -162,7 +163,7 @@ export function parseBlinkerQuery(raw: Record<string, unknown>): BlinkerQuery {
 export function checkBlinkerQuery(q: BlinkerQuery): { limit: number } {
   if (q.cpasKbo !== undefined) kbo(q.cpasKbo)
   if (q.status) for (const s of q.status) oneOf('status', s, BLINKER_STATUSES)
-  if (q.flow !== undefined) oneOf('flow', q.flow, FLOWS)
+  if (q.flow !== undefined) oneOf('flow', q.flow, CATALOGUE_FLOWS)
   if (q.period !== undefined && !PERIOD.test(q.period)) throw bad('period', 'must be a calendar year YYYY')
   return { limit: limitOf(q.limit) }
 }

@@ -11,12 +11,15 @@
  * - `rate` = filesWithBlinker / files; `blinkersPer100Files` = 100 × blinkers / files; a CPAS without
  *   files for the period has no rate: it is listed in `missingFiles`, not in the distribution;
  * - bands: target = rate < 5 %; `between5And10` = 5 % ≤ rate ≤ 10 %; `above10` = rate > 10 %
- *   (on-site inspection); quartiles by nearest rank (quartiles.ts).
+ *   (on-site inspection); quartiles by nearest rank (quartiles.ts);
+ * - decisions (decisions.ts): per flow the accepted and refused cancellations (UNJUSTIFIED codes)
+ *   and their shares of the decided ones; per code the accepted and refused decisions.
  */
 import { feedbackCode } from '../domain/feedback-codes.js'
 import { FLOWS, REGIMES, type Flow, type Regime } from '../domain/model.js'
 import type { EnvParties } from '../parties/parties.js'
 import type { PeriodCounts } from '../store/statistics-store.js'
+import { addDecisions, type CodeDecisions, type FlowDecisions } from './decisions.js'
 import { distribution, type Distribution } from './quartiles.js'
 
 export const TARGET_RATE = 0.05
@@ -48,7 +51,7 @@ export interface CpasRate {
   blinkersPer100Files: number | null
 }
 
-export interface FlowShare {
+export interface FlowShare extends FlowDecisions {
   flow: Flow
   justified: number
   unjustified: number
@@ -57,11 +60,17 @@ export interface FlowShare {
   unjustifiedShare: number | null
 }
 
-export interface CodeCount {
+export interface CodeCount extends CodeDecisions {
   code: number
   kind: 'JUSTIFIED' | 'UNJUSTIFIED' | 'UNKNOWN'
   count: number
   perFlow: Partial<Record<Flow, number>>
+}
+
+/** The counters of a period, with its decisions when read (decision-stats.ts). */
+export interface ReportCounts extends PeriodCounts {
+  /** `{regime}|{flow}|{code}|{ACCEPTED|REFUSED}` → decisions; absent: none counted. */
+  decisions?: Map<string, number>
 }
 
 export interface StatisticsReport {
@@ -80,6 +89,10 @@ export interface StatisticsReport {
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null)
+
+const noFlowDecisions = (): FlowDecisions => ({ cancellationsAccepted: 0, cancellationsRefused: 0, cancellationsDecided: 0, acceptedShare: null, refusedShare: null })
+
+const newCode = (code: number): CodeCount => ({ code, kind: feedbackCode(code)?.kind ?? 'UNKNOWN', count: 0, perFlow: {}, accepted: 0, refused: 0, decided: 0, acceptedShare: null, refusedShare: null })
 
 function totalsOf(rows: readonly CpasRate[]): Totals {
   const counted = rows.filter((r) => r.files > 0)
@@ -120,8 +133,8 @@ function cpasRows(counts: PeriodCounts, regimes: readonly Regime[], parties: Pic
   })
 }
 
-function feedbackShares(counts: PeriodCounts, regimes: readonly Regime[]): StatisticsReport['feedback'] {
-  const perFlow = new Map<Flow, FlowShare>(FLOWS.map((flow) => [flow, { flow, justified: 0, unjustified: 0, total: 0, unjustifiedShare: null }]))
+function feedbackShares(counts: ReportCounts, regimes: readonly Regime[]): StatisticsReport['feedback'] {
+  const perFlow = new Map<Flow, FlowShare>(FLOWS.map((flow) => [flow, { flow, justified: 0, unjustified: 0, total: 0, unjustifiedShare: null, ...noFlowDecisions() }]))
   const perCode = new Map<number, CodeCount>()
   for (const [field, n] of counts.feedback) {
     const [regime, flow, codeText] = field.split('|') as [Regime, Flow, string]
@@ -134,18 +147,19 @@ function feedbackShares(counts: PeriodCounts, regimes: readonly Regime[]): Stati
       else if (kind === 'UNJUSTIFIED') share.unjustified += n
       share.total += n
     }
-    const c = perCode.get(code) ?? { code, kind, count: 0, perFlow: {} }
+    const c = perCode.get(code) ?? newCode(code)
     c.count += n
     c.perFlow[flow] = (c.perFlow[flow] ?? 0) + n
     perCode.set(code, c)
   }
   for (const s of perFlow.values()) s.unjustifiedShare = ratio(s.unjustified, s.total)
+  addDecisions(counts.decisions, regimes, perFlow, perCode, newCode)
   return { perFlow: [...perFlow.values()], perCode: [...perCode.values()].sort((a, b) => a.code - b.code) }
 }
 
 const byRateDesc = (a: CpasRate, b: CpasRate) => (b.rate ?? 0) - (a.rate ?? 0) || a.cpasKbo.localeCompare(b.cpasKbo)
 
-export function computeStatistics(period: string, regime: RegimeFilter, counts: PeriodCounts, parties: Pick<EnvParties, 'knownCpas'>): StatisticsReport {
+export function computeStatistics(period: string, regime: RegimeFilter, counts: ReportCounts, parties: Pick<EnvParties, 'knownCpas'>): StatisticsReport {
   const regimes: readonly Regime[] = regime === 'ALL' ? REGIMES : [regime]
   const cpas = cpasRows(counts, regimes, parties)
   const rated = cpas.filter((c): c is CpasRate & { rate: number } => c.rate !== null)

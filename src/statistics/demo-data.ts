@@ -2,7 +2,8 @@
  * Loading the demo data set into an environment: the plan (demo-plan.ts) turned into blinkers and
  * denominators, written through the REAL paths — the publish service (so the statistics counters
  * are the ones production maintains), the statistics service for the files, and optionally the
- * feedback service for a share of the blinkers (as a recap list imported by the inspection would).
+ * feedback service for a share of the blinkers (as a recap list imported by the inspection would),
+ * and the decision service for a share of that feedback (demo-decisions.ts).
  *
  * The ~580 demo CPAS are not in the demo parties file (only three are): the loader publishes with a
  * CPAS register that knows them, as a parties file listing them would. The gateway then serves
@@ -20,6 +21,10 @@ import { demoCpasNames } from '../cpas/demo-names.js'
 import { demoPlan, scaledPlan, SEED_2016, type DemoCpas, type DemoTargets } from './demo-plan.js'
 import { chooseDemoFollowUps, loadDemoFollowUps, withFallingRates } from '../follow-up/demo-follow-ups.js'
 import { seededRandom, type Random } from './seeded-random.js'
+import { demoDecisions, loadDemoDecisions } from './demo-decisions.js'
+import { loadBarometerDemoTraffic } from '../barometer/demo-traffic.js'
+import { timedBatches, type DemoBlinkerTimes } from '../timeliness/demo-timeline.js'
+import { decisionTime, deliverDemo, demoTimes, feedbackTime, formDDemo } from '../timeliness/demo-timeline-load.js'
 
 export interface DemoOptions {
   /** Seed year with its exact figures; default SEED_2016. */
@@ -28,6 +33,14 @@ export interface DemoOptions {
   trendYears?: readonly (readonly [number, number, number])[]
   /** Share of blinkers that get feedback (0–1); default 0. */
   feedbackShare?: number
+  /** Share of that feedback the inspection decides (0–1, demo-decisions.ts); default 0.6. */
+  decisionShare?: number
+  /**
+   * Events at generated times (src/timeliness/demo-timeline.ts: publication after detection,
+   * deliveries for CPAS with a software house, feedback, decisions, form D for code 2) instead of
+   * the load's clock, so the timeliness figures mean something; default false (every event now).
+   */
+  timeline?: boolean
   /** Only the first N CPAS of the plan (small data sets for the browser test); default all. */
   cpasLimit?: number
   /** PRNG seed; default 2016. */
@@ -43,6 +56,8 @@ export interface DemoSummary {
   duplicates: number
   rejected: number
   feedback: number
+  /** Decisions applied (a second load applies them again without a second effect). */
+  decisions: { accepted: number; refused: number }
   years: number[]
   /** Follow-ups opened (0 without trend years, or when they exist already). */
   followUps: number
@@ -152,6 +167,8 @@ function withPlanCpas(envCtx: EnvContext, plan: readonly DemoCpas[]): EnvContext
 }
 
 const BATCH = 1000
+/** Share of the demo feedback the inspection decides, unless told otherwise. */
+export const DEFAULT_DECISION_SHARE = 0.6
 
 /** Fills an environment with the demo data set; idempotent (a second run finds duplicates). */
 export async function loadDemoData(envCtx: EnvContext, publisher: Party, importer: Party, opts: DemoOptions = {}): Promise<DemoSummary> {
@@ -165,28 +182,43 @@ export async function loadDemoData(envCtx: EnvContext, publisher: Party, importe
   const ctx = withPlanCpas(envCtx, base)
   const all = years.map(([year, plan]) => [year, plan, demoBlinkers(plan, year, seed)] as const)
   const total = all.reduce((a, [, , b]) => a + b.length, 0)
-  const summary: DemoSummary = { cpas: base.length, blinkers: total, accepted: 0, duplicates: 0, rejected: 0, feedback: 0, years: years.map(([y]) => y).sort(), followUps: 0 }
+  const summary: DemoSummary = { cpas: base.length, blinkers: total, accepted: 0, duplicates: 0, rejected: 0, feedback: 0, decisions: { accepted: 0, refused: 0 }, years: years.map(([y]) => y).sort(), followUps: 0 }
   // Names in French and Dutch for every demo CPAS (the CPAS directory), so none shows a blank.
   const names = demoCpasNames(base)
   for (let i = 0; i < names.length; i += BATCH) await putCpasDirectory(ctx, { cpas: names.slice(i, i + BATCH) })
   let done = 0
   for (const [year, plan, blinkers] of all) {
     await putFilesCounts(ctx, { period: String(year), counts: plan.flatMap((c) => (['DIS', 'LAW_1965'] as const).map((regime) => ({ cpasKbo: c.kbo, regime, files: c.files[regime] }))) })
-    for (let i = 0; i < blinkers.length; i += BATCH) {
-      const batch = blinkers.slice(i, i + BATCH)
-      const result = await publishBlinkers(ctx, publisher, batch)
+    // With a timeline: batches of one publication time each (the service takes one time per call).
+    const times = opts.timeline ? demoTimes(ctx, blinkers, seed) : undefined
+    for (const { at, items: batch } of timedBatches(blinkers, times && ((b) => (times.get(b.blinkerId) as DemoBlinkerTimes).publishAt), BATCH)) {
+      const result = await publishBlinkers(ctx, publisher, batch, undefined, at)
       summary.accepted += result.accepted
       summary.duplicates += result.duplicates
       summary.rejected += result.rejected.length
       done += batch.length
       opts.progress?.(done, total)
     }
+    if (times) await deliverDemo(ctx, blinkers, times)
     const feedback = demoFeedback(blinkers, opts.feedbackShare ?? 0, seed + year)
-    for (let i = 0; i < feedback.length; i += BATCH) {
-      const result = await submitFeedbackBatch(ctx, importer, feedback.slice(i, i + BATCH))
+    const feedbackAt = times && feedbackTime(times, seed)
+    const received = new Set<string>()
+    for (const { at, items } of timedBatches(feedback, feedbackAt, BATCH)) {
+      const result = await submitFeedbackBatch(ctx, importer, items, undefined, at)
       summary.feedback += result.receipts.length
+      for (const r of result.receipts) received.add(r.messageId.toLowerCase())
     }
+    // Decisions on the feedback the gateway holds (drawn over all of it, so the draw does not depend on refusals).
+    const flowOf = new Map(blinkers.map((b) => [b.blinkerId, b.flow]))
+    const decisions = demoDecisions(feedback, flowOf, opts.decisionShare ?? DEFAULT_DECISION_SHARE, seed + year).filter((d) => received.has(d.messageId.toLowerCase()))
+    const decided = await loadDemoDecisions(ctx, importer.id, decisions, feedbackAt && decisionTime(feedback, feedbackAt, seed))
+    summary.decisions.accepted += decided.accepted
+    summary.decisions.refused += decided.refused
+    if (times) await formDDemo(ctx, publisher.id, feedback.filter((f) => received.has(f.messageId.toLowerCase())), times, seed)
   }
   summary.followUps = await loadDemoFollowUps(ctx, importer.id, followUps, firstYear)
+  // The barometer's demo profiles for the demo software houses (src/barometer/demo-traffic.ts),
+  // timed events too: with the timeline only, so the seed-figure loads stay exactly the plan.
+  if (opts.timeline) await loadBarometerDemoTraffic(envCtx)
   return summary
 }

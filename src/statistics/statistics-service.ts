@@ -6,8 +6,10 @@
 import type { EnvContext } from '../context.js'
 import { REGIMES, type Regime } from '../domain/model.js'
 import { GatewayError, type FieldError } from '../errors.js'
+import { readDecisions } from '../store/decision-stats.js'
 import { listPeriods, openByAge, putFiles, readMonths, readPeriod, type FilesCount } from '../store/statistics-store.js'
 import { computeStatistics, type RegimeFilter, type StatisticsReport, type Totals } from './compute.js'
+import { timelinessReport, type TimelinessQuery, type TimelinessReport } from '../timeliness/timeliness-report.js'
 
 /** A period is a calendar year (the year the subsidy form's period starts in). */
 export const PERIOD_PATTERN = '^(19|20)[0-9]{2}$'
@@ -22,6 +24,8 @@ export type OpenByAge = Awaited<ReturnType<typeof openByAge>>
 export interface StatisticsAnswer extends StatisticsReport {
   /** Blinkers not CLOSED, by days since publication (every period). */
   openByAge: OpenByAge
+  /** Median and p90 durations per measure, flow and software house, with the previous period (src/timeliness/). */
+  timeliness: TimelinessReport
 }
 
 /** Stores the denominators; the same CPAS and regime twice in one request is refused (400). */
@@ -38,9 +42,14 @@ export async function putFilesCounts(envCtx: EnvContext, body: FilesRequest): Pr
   await putFiles(envCtx.redis, envCtx.keys, body.period, body.counts)
 }
 
-export async function statisticsFor(envCtx: EnvContext, period: string, regime: RegimeFilter = 'ALL', now = Date.now()): Promise<StatisticsAnswer> {
-  const [counts, ages] = await Promise.all([readPeriod(envCtx.redis, envCtx.keys, period), openByAge(envCtx.redis, envCtx.keys, now)])
-  return { ...computeStatistics(period, regime, counts, envCtx.parties), openByAge: ages }
+export async function statisticsFor(envCtx: EnvContext, period: string, regime: RegimeFilter = 'ALL', now = Date.now(), timeliness: TimelinessQuery = {}): Promise<StatisticsAnswer> {
+  const [counts, decisions, ages, tl] = await Promise.all([
+    readPeriod(envCtx.redis, envCtx.keys, period),
+    readDecisions(envCtx.redis, envCtx.keys, period),
+    openByAge(envCtx.redis, envCtx.keys, now),
+    timelinessReport(envCtx, period, timeliness),
+  ])
+  return { ...computeStatistics(period, regime, { ...counts, decisions }, envCtx.parties), openByAge: ages, timeliness: tl }
 }
 
 export interface TrendPoint {

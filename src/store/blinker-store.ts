@@ -7,16 +7,20 @@ import type { Redis } from 'ioredis'
 import { LIFECYCLE, type LifecycleEvent } from '../domain/lifecycle.js'
 import type { BlinkerStatus, HistoryEntry, PublishedBlinker } from '../domain/model.js'
 import { GatewayError } from '../errors.js'
+import { BAROMETER_LUA } from './barometer-counters.js'
 import { BLINKER_INDEX_LUA } from './blinker-index.js'
+import { DURATION_HISTOGRAM_LUA } from './duration-histogram.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
+import { TIMELINESS_LUA } from './timeliness-counters.js'
 
 /**
  * Lua function shared by every script that moves a blinker (publication, feedback, decisions):
  * returns 'moved', 'noop', 'refused' or 'missing', and the status before the call. A status change
- * also moves the blinker in the search index (blinker-index.ts), in the same step.
+ * also moves the blinker in the search index (blinker-index.ts) and counts what the timeliness
+ * (timeliness-counters.ts) and the barometer (barometer-counters.ts) measure, in the same step.
  */
-export const TRANSITION_LUA = `${BLINKER_INDEX_LUA}
+export const TRANSITION_LUA = `${BLINKER_INDEX_LUA}${DURATION_HISTOGRAM_LUA}${TIMELINESS_LUA}${BAROMETER_LUA}
 local function inlist(csv, value)
   for item in string.gmatch(csv, '[^,]+') do if item == value then return true end end
   return false
@@ -37,6 +41,10 @@ local function transition(hashKey, historyKey, fromCsv, to, noopCsv, entryJson, 
     redis.call('RPUSH', historyKey, entryJson)
     if status ~= to then
       blIndexMove(hashKey, status, to)
+      -- What both counters need of the record, read once: fstat, cpas, party, publishedAt.
+      local dims = redis.call('HMGET', hashKey, 'fstat', 'cpas', 'party', 'publishedAt')
+      tlOnMove(hashKey, status, to, entryJson, now, dims)
+      baroOnMove(hashKey, status, to, entryJson, now, dims)
       if deltas then
         deltas[status] = (deltas[status] or 0) - 1
         deltas[to] = (deltas[to] or 0) + 1

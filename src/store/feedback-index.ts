@@ -12,8 +12,15 @@
  * So status plus any one of CPAS, software house, flow or code, or flow and code together, plus a
  * time range (the score), is a page read straight off one ZSET per status: O(limit). Other
  * combinations walk the smallest of these sets and check the rest on the records, bounded
- * (search-service.ts). Six entries per message: the submit step adds six ZADD, a move six ZREM and
- * six ZADD, nothing else and no extra round trip.
+ * (search-service.ts).
+ *
+ * RECEIVED is a transit status: a message stays in it from its 202 until the forward worker hands
+ * it to the back office (seconds, or the length of a back-office outage). It has only the first
+ * and the software-house sets: the submit step, on the ingress's hot path, then adds two entries
+ * per message, grouped into one ZADD per set for a whole batch, instead of six (the six cost a
+ * batch of 1 000 about 30 µs of Redis time per message, BENCHMARKS.md run K). A RECEIVED query by
+ * CPAS, flow or code walks the RECEIVED set with the budget like any unindexed filter. Every later
+ * status has all six; the forward step, off the request path, writes them.
  *
  * Written in the same Lua step as the record: the submit script puts a new message under RECEIVED;
  * forwarded, dead-lettered and decided (feedback-progress-store.ts) move it with `fbIndexMove`,
@@ -37,9 +44,13 @@ export interface FeedbackIndexDims {
   code?: number
 }
 
+/** The transit status whose index holds only the status and software-house sets (see the file comment). */
+export const TRANSIT_STATUS = 'RECEIVED'
+
 /** The index key of a status and at most the dimension combination the index holds (see the file comment). */
 export function feedbackIndexKey(prefix: string, status: string, dims: FeedbackIndexDims = {}): string {
   const base = `${keys.feedbackIndex(prefix)}${status}`
+  if (status === TRANSIT_STATUS) return dims.party === undefined ? base : `${base}|p:${dims.party}`
   if (dims.flow !== undefined && dims.code !== undefined) return `${base}|fk:${dims.flow}:${dims.code}`
   if (dims.cpas !== undefined) return `${base}|c:${dims.cpas}`
   if (dims.party !== undefined) return `${base}|p:${dims.party}`
@@ -58,7 +69,22 @@ local function fbIndexPrefix(siblingKey, siblingPattern)
   return (string.gsub(siblingKey, siblingPattern, '${IX}'))
 end
 local function fbIndexKeys(base, cpas, party, flow, code)
+  if string.sub(base, -${TRANSIT_STATUS.length + 1}) == ':${TRANSIT_STATUS}' then return { base, base .. '|p:' .. party } end
   return { base, base .. '|c:' .. cpas, base .. '|p:' .. party, base .. '|f:' .. flow, base .. '|k:' .. code, base .. '|fk:' .. flow .. ':' .. code }
+end
+-- A batch's new messages (all RECEIVED, one score): gathered per set, then one ZADD per set.
+local function fbIndexGather(acc, ix, id, score, party)
+  for _, k in ipairs({ ix .. '${TRANSIT_STATUS}', ix .. '${TRANSIT_STATUS}|p:' .. party }) do
+    local list = acc[k]
+    if not list then list = {}; acc[k] = list end
+    list[#list + 1] = score
+    list[#list + 1] = id
+  end
+end
+local function fbIndexFlush(acc)
+  for k, list in pairs(acc) do
+    for i = 1, #list, 1000 do redis.call('ZADD', k, unpack(list, i, math.min(i + 999, #list))) end
+  end
 end
 local function fbIndexPut(ix, status, id, score, cpas, party, flow, code)
   for _, k in ipairs(fbIndexKeys(ix .. status, cpas, party, flow, code)) do redis.call('ZADD', k, score, id) end

@@ -4,7 +4,8 @@
  * - forwarded: the back office answered 2xx, or the message went into the built-in inspection
  *   inbox (in the same step, and only once: the inbox entry id is kept on the record);
  * - dead-lettered: forwarding failed for good;
- * - decided: the inspection's ACCEPTED / REFUSED.
+ * - decided: the inspection's ACCEPTED / REFUSED, counted in the statistics in the same step
+ *   (decision-stats.ts).
  * Every step is safe to repeat (worker retries, replays, a decision sent twice). Each status change
  * also moves the message in the search index (feedback-index.ts), in the same step.
  */
@@ -13,6 +14,7 @@ import { FEEDBACK_STEPS } from '../domain/feedback-rules.js'
 import type { LifecycleEvent } from '../domain/lifecycle.js'
 import type { BlinkerStatus, HistoryEntry } from '../domain/model.js'
 import { TRANSITION_LUA, transitionArgs } from './blinker-store.js'
+import { COUNT_DECISION_LUA, decisionStatsKey } from './decision-stats.js'
 import { FEEDBACK_INDEX_LUA } from './feedback-index.js'
 import { keys } from './keys.js'
 import { runScript, type LuaScript } from './scripts.js'
@@ -46,9 +48,9 @@ fbIndexMove(KEYS[1], f, 'DEAD_LETTERED')
 return 'done'
 `
 
-const DECISION_LUA = `${TRANSITION_LUA}${FEEDBACK_INDEX_LUA}
+const DECISION_LUA = `${TRANSITION_LUA}${FEEDBACK_INDEX_LUA}${COUNT_DECISION_LUA}
 local fbKey, fbHist, bKey, bHist = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local f = redis.call('HMGET', fbKey, 'status', 'kind')
+local f = redis.call('HMGET', fbKey, 'status', 'kind', 'code')
 if not f[1] then return {'missing', ''} end
 if f[1] == ARGV[1] then return {'same', ''} end
 if not inlist(ARGV[2], f[1]) then return {'decided', f[1]} end
@@ -61,12 +63,14 @@ end
 redis.call('HSET', fbKey, 'status', ARGV[1], 'decision', ARGV[5], 'updatedAt', ARGV[10])
 redis.call('RPUSH', fbHist, ARGV[4])
 fbIndexMove(fbKey, f[1], ARGV[1])
+-- Decisions in the statistics (decision-stats.ts), in this same step: only a decision that lands counts.
+countDecision(KEYS[5], bKey, f[3], ARGV[1])
 return {'done', outcome}
 `
 
 const forwardedScript: LuaScript = { numberOfKeys: 5, lua: FORWARDED_LUA }
 const deadScript: LuaScript = { numberOfKeys: 2, lua: DEAD_LUA }
-const decisionScript: LuaScript = { numberOfKeys: 4, lua: DECISION_LUA }
+const decisionScript: LuaScript = { numberOfKeys: 5, lua: DECISION_LUA }
 
 const entry = (at: string, status: string, cause: string, by?: string): string => {
   const e: HistoryEntry = { at, status, cause }
@@ -119,7 +123,7 @@ export async function recordDecision(redis: Redis, prefix: string, messageId: st
   const [verdict, detail] = await runScript<[string, string]>(
     redis,
     decisionScript,
-    [keys.feedback(prefix, messageId), keys.feedbackHistory(prefix, messageId), keys.blinker(prefix, blinkerId), keys.blinkerHistory(prefix, blinkerId)],
+    [keys.feedback(prefix, messageId), keys.feedbackHistory(prefix, messageId), keys.blinker(prefix, blinkerId), keys.blinkerHistory(prefix, blinkerId), decisionStatsKey(prefix)],
     [
       decision,
       FEEDBACK_STEPS.DECIDED.join(','),

@@ -37,7 +37,9 @@ import { FEEDBACK_STAT_LUA } from './statistics-store.js'
 const SUBMIT_LUA = `${TRANSITION_LUA}${FEEDBACK_STAT_LUA}${FEEDBACK_INDEX_LUA}
 local fromCsv, to, noopCsv, now, score, per = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local ix = fbIndexPrefix(KEYS[4] or '', 'feedback:[^:]*$')
-local out, deltas, counted = {}, {}, {}
+local out, deltas, counted, gathered = {}, {}, {}, {}
+-- The batch's counters (timeliness, barometer) are gathered and written once per field at the end.
+deferBumps()
 local function submit(k, a)
   local fbKey, bKey, bHist = KEYS[k], KEYS[k + 1], KEYS[k + 2]
   local seen = redis.call('HMGET', fbKey, 'digest', 'receivedAt')
@@ -50,13 +52,17 @@ local function submit(k, a)
   if b[2] ~= ARGV[a + 3] then return 'cpas', b[2] or '' end
   local fstat = feedbackStat(bKey, b[3])
   local flow = string.match(fstat, '[^|]*$')
-  if ARGV[a + 2] ~= 'ALL' and not inlist(ARGV[a + 2], flow) then return 'flow', flow end
+  if ARGV[a + 2] ~= 'ALL' and not inlist(ARGV[a + 2], flow) then
+    -- The barometer's codeNotValidForFlow (barometer-counters.ts): refused, so no transition counts it.
+    baroFlowRefused(bKey, now)
+    return 'flow', flow
+  end
   local moved = transition(bKey, bHist, fromCsv, to, noopCsv, ARGV[a + 4], now, b[1], deltas)
   if moved[1] ~= 'moved' then return moved[1], moved[2] end
   redis.call('HSET', fbKey, 'doc', ARGV[a + 1], 'digest', ARGV[a], 'status', 'RECEIVED',
     'receivedAt', now, 'updatedAt', now, 'blinkerId', ARGV[a + 6], 'cpas', ARGV[a + 3], 'code', ARGV[a + 7],
     'kind', ARGV[a + 8], 'party', ARGV[a + 9])
-  fbIndexPut(ix, 'RECEIVED', ARGV[a + 5], score, ARGV[a + 3], ARGV[a + 9], flow, ARGV[a + 7])
+  fbIndexGather(gathered, ix, ARGV[a + 5], score, ARGV[a + 9])
   -- The outbox entry goes with the record (a script is not rolled back if a later item fails).
   redis.call('ZADD', KEYS[1], score, ARGV[a + 5])
   local field = fstat .. '|' .. ARGV[a + 7]
@@ -69,6 +75,9 @@ for i = 0, n - 1 do
   out[#out + 1] = verdict
   out[#out + 1] = detail
 end
+-- The index entries go at the end, grouped (feedback-index.ts); the outbox entry stays per item.
+fbIndexFlush(gathered)
+flushBumps()
 for field, c in pairs(counted) do redis.call('HINCRBY', KEYS[2], field, c) end
 countStatus(KEYS[3], deltas)
 return out

@@ -3,12 +3,18 @@
  * (e.g. `bgw:acceptance:`), so acceptance and production never touch each other's keys.
  */
 export const keys = {
-  /** HASH: doc (published JSON), digest, status, publishedAt, updatedAt, cpas, seq. */
+  /** HASH: doc (published JSON), digest, status, publishedAt, updatedAt, cpas, seq (or tseq: held for the transition list, see transitionList), fstat (`{period}|{regime}|{flow}`), party (serving software house at publication; absent for Excel lists). */
   blinker: (p: string, blinkerId: string) => `${p}blinker:${blinkerId}`,
   /** LIST of HistoryEntry JSON, oldest first. */
   blinkerHistory: (p: string, blinkerId: string) => `${p}blinker:${blinkerId}:history`,
   /** STREAM per CPAS: the pull mailbox in publication order; field `id` = blinkerId. */
   mailbox: (p: string, kbo: string) => `${p}mailbox:${kbo}`,
+  /**
+   * STREAM per CPAS: blinkers held back from the mailbox and push because the CPAS's software house
+   * does not accept their flow (src/flows/flow-acceptance.ts); field `id` = blinkerId, the record's
+   * `tseq` = the entry id. The monthly transition list reads it beside the mailbox.
+   */
+  transitionList: (p: string, kbo: string) => `${p}transition:${kbo}`,
   /** ZSET job id → time: recorded with the state change, cleared once the job is added. */
   outbox: (p: string, queue: string) => `${p}outbox:${queue}`,
   /** HASH per software house: url, secret, updatedAt (the push subscription; the secret signs bodies). */
@@ -35,10 +41,25 @@ export const keys = {
   sandboxSeq: (p: string) => `${p}sandbox:seq`,
   /** SET per CPAS: blinkerIds the sandbox created (the only blinkers sandbox reset/decisions touch). */
   sandboxBlinkers: (p: string, kbo: string) => `${p}sandbox:blinkers:${kbo}`,
-  /** STRING per software house: JSON of its latest recorded conformance run (acceptance). */
+  /** STRING per software house: JSON of its latest SELF-REPORTED conformance run (acceptance; information only, opens nothing). */
   conformanceLatest: (p: string, partyId: string) => `${p}conformance:${partyId}:latest`,
-  /** STRING per software house: JSON of its latest FULL pass (acceptance; read by the production gate). */
-  conformancePass: (p: string, partyId: string) => `${p}conformance:${partyId}:pass`,
+  /**
+   * STRING per software house: JSON `{ partyId, runId, passedAt, gatewayVersion, scenarios }` of its
+   * latest FULL pass of a run the gateway judged (acceptance; read by the production gate and the
+   * barometer's "approved"; deleted by an operator's revoke). Not the old `:pass` key, which held
+   * self-reported passes: those open nothing any more.
+   */
+  conformancePass: (p: string, partyId: string) => `${p}conformance:${partyId}:judged`,
+  /** STRING per software house, PX = until the run's deadline: the id of its run in progress (the run log appends only while it exists). */
+  conformanceActive: (p: string, partyId: string) => `${p}conformance:${partyId}:active`,
+  /** STRING per software house, EX = run retention: the id of its latest judged run (operator listing). */
+  conformanceLastRun: (p: string, partyId: string) => `${p}conformance:${partyId}:run`,
+  /** STRING per software house: JSON `{ at, by, reason, runId }` of the operator's latest revocation of its pass. */
+  conformanceRevoked: (p: string, partyId: string) => `${p}conformance:${partyId}:revoked`,
+  /** STRING per judged run, EX = run retention: JSON of the run (party, plan, started, deadline, and its frozen judgment once final). */
+  conformanceRun: (p: string, runId: string) => `${p}conformance:run:${runId}`,
+  /** LIST per judged run, EX = run retention, newest CONFORMANCE_LOG_MAX kept: compact JSON of the party's refused and state-changing requests during the run (src/onboarding/conformance-run-log.ts). */
+  conformanceRunLog: (p: string, runId: string) => `${p}conformance:run:${runId}:log`,
   /** STRING with PX = the replay window: a WS-Security signature already received (sha256 of its SignatureValue). */
   wssSeen: (p: string, signatureSha256: string) => `${p}wss:seen:${signatureSha256}`,
   /** HASH per period (YYYY): `{regime}:{kbo}` → files, the rate denominators (PUT /v1/statistics/files). */
@@ -51,10 +72,16 @@ export const keys = {
   statsPeriods: (p: string) => `${p}stats:periods`,
   /** HASH `{period}|{regime}|{flow}|{code}` → feedback messages accepted for storage (feedback script). */
   statsFeedback: (p: string) => `${p}stats:feedback`,
+  /** HASH `{period}|{regime}|{flow}|{code}|{ACCEPTED|REFUSED}` → the inspection's decisions, counted in the decision script (src/store/decision-stats.ts). */
+  statsDecisions: (p: string) => `${p}stats:decisions`,
+  /** HASH per blinker period (YYYY) `{measure}|{dim}|{bucket}` → events: the timeliness histograms (dim `all`, `f:{flow}`, `c:{kbo}`, `p:{party}`), counted in the publication and transition steps (src/store/timeliness-counters.ts); nothing per blinker. */
+  timeliness: (p: string, period: string) => `${p}tl:${period}`,
   /** Legacy ZSET blinkerId → publishedAt ms of open blinkers: no longer written nor read (open blinkers by age come from blinkerIndex); deletable after `reindex`. */
   statsOpen: (p: string) => `${p}stats:open`,
   /** HASH `{YYYY-MM}|{regime}` → blinkers by the month their form period starts (monthly trend). */
   statsMonths: (p: string) => `${p}stats:months`,
+  /** HASH `{period}|{flow}` → blinkers held for the transition list because the software house does not accept the flow (publish script; the key is derived there from statusCounts). */
+  statsNotAccepted: (p: string) => `${p}stats:notaccepted`,
   /** HASH kbo → JSON `{ fr?, nl?, updatedAt }`: the CPAS directory's names (PUT /v1/cpas, src/cpas/). */
   cpasDirectory: (p: string) => `${p}cpas:directory`,
   /** STRING with PX: held by the worker process running this interval's retention (src/retention/). */
@@ -79,6 +106,13 @@ export const keys = {
   feedbackIndex: (p: string) => `${p}ix:fb:`,
   /** Prefix of the blinker search index (src/store/blinker-index.ts): ZSETs blinkerId → publishedAt ms per `{status}` and `{status}|c:{kbo}`. */
   blinkerIndex: (p: string) => `${p}ix:bl:`,
+  /**
+   * Barometer (src/store/barometer-counters.ts): HASH per party (software house id, or `excel:{kbo}`
+   * for a CPAS on Excel lists) and half-year `{YYYY}H{1|2}` of counters (fields in BARO_FIELDS).
+   */
+  baroHalf: (p: string, partyId: string, half: string) => `${p}baro:${partyId}:${half}`,
+  /** Barometer pending checks, ZSET blinkerId → start ms per party: `ack` (delivered, not acknowledged yet), `c2` (code 2, no form D yet); an entry leaves when the awaited event (or a close) comes. */
+  baroPending: (p: string, partyId: string, check: 'ack' | 'c2') => `${p}baro:${partyId}:${check}`,
   /** BullMQ prefix of this environment's queues. */
   queuePrefix: (p: string) => `${p}q`,
 }

@@ -17,6 +17,8 @@ import { rangeStartAfter } from './stream-id.js'
 
 // KEYS: per entry hash, history. ARGV: the DELIVER transition args (5). Returns per entry doc, status, publishedAt.
 const DELIVER_PAGE_LUA = `${TRANSITION_LUA}
+-- The page's counters (timeliness, barometer) are gathered and written once per field at the end.
+deferBumps()
 local out = {}
 for i = 1, #KEYS, 2 do
   transition(KEYS[i], KEYS[i + 1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
@@ -25,6 +27,7 @@ for i = 1, #KEYS, 2 do
   out[#out + 1] = f[2] or ''
   out[#out + 1] = f[3] or ''
 end
+flushBumps()
 return out
 `
 const deliverPageScript: LuaScript = { numberOfKeys: null, lua: DELIVER_PAGE_LUA }

@@ -26,6 +26,7 @@ import { columnKey } from './column-names.js'
 import { BLINKERS_SHEETS } from './list-export.js'
 import { checkZip } from './zip-guard.js'
 import { maskNissText } from '../security/niss-scrub.js'
+import { countRecapRows, recapRowCounts } from '../barometer/counters-points.js'
 
 export interface RowError {
   path?: string
@@ -181,5 +182,7 @@ export async function importRecap(envCtx: EnvContext, importer: Party, body: Buf
     else if (entry.result === 'rejected') report.rejected++
     else report.skipped++
   }
+  // The barometer's recapRowsRejected, per CPAS (src/barometer/counters-points.ts).
+  await countRecapRows(envCtx.redis, envCtx.keys, recapRowCounts(withCode, byRow), at)
   return report
 }

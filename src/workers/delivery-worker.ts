@@ -13,6 +13,7 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
+import { countPush } from '../barometer/counters-points.js'
 import type { EnvContext } from '../context.js'
 import { isBlockedTarget, targetGuard } from '../delivery/target-guard.js'
 import { classifyStatus, signBody, WebhookClient, WebhookStatusError } from '../delivery/webhook-client.js'
@@ -90,10 +91,13 @@ export const startDeliveryWorkers: WorkerStarter = async (envCtx, redisUrl, log:
         const started = Date.now()
         try {
           const outcome = await deliverJob(envCtx, client, job)
+          // The barometer's pushDeadLettered: pushes that ended, in memory (counters-buffer.ts).
+          if (outcome === 'pushed') countPush(envCtx, party, 'delivered')
           await recordJob(envCtx.redis, envCtx.keys, queueName, 'completed', Date.now() - started, undefined, job.attemptsMade + 1).catch(() => {})
           return outcome
         } catch (err) {
           const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
+          if (last) countPush(envCtx, party, 'deadLettered')
           await recordJob(envCtx.redis, envCtx.keys, queueName, last ? 'dead_lettered' : 'retried', Date.now() - started, failureCause(err), job.attemptsMade + 1).catch(() => {})
           throw err
         }

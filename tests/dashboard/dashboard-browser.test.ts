@@ -102,6 +102,11 @@ t.test('the dashboard renders its charts in headless Chromium', async (t) => {
   t.equal(await page.locator('#flow-shares g.flow-share').count(), 8, 'one bar per flow')
   const unjustified = await page.locator('#flow-shares rect.unjustified').evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 0).length)
   t.ok(unjustified >= 6, 'unjustified shares drawn')
+  // The demo's decisions: accepted and refused cancellations per flow, as the statistics count them.
+  const drawn = await page.locator('#flow-shares g.flow-share').evaluateAll((els) => els.map((e) => [e.getAttribute('data-flow'), Number(e.getAttribute('data-accepted')), Number(e.getAttribute('data-refused'))]))
+  t.same(drawn, stats.feedback.perFlow.map((f: { flow: string; cancellationsAccepted: number; cancellationsRefused: number }) => [f.flow, f.cancellationsAccepted, f.cancellationsRefused]), 'decision bars: the statistics figures')
+  const accepted = await page.locator('#flow-shares rect.accepted').evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().width > 0).length)
+  t.ok(accepted >= 6, `accepted cancellations drawn (${accepted} flows)`)
   t.equal(await page.locator('#above10 tbody tr').count(), stats.above10.length, 'the inspection list')
   t.ok((await page.locator('#inbox tbody tr').count()) >= 10, 'the inspection inbox')
   t.match(await page.locator('#dead-letters').innerText(), /forward/)

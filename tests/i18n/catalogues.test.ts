@@ -11,7 +11,7 @@ import { FLOWS, BLINKER_STATUSES, FEEDBACK_STATUSES, REGIMES } from '../../src/d
 import { CATALOGUE_DIR, flatten, LANGS, loadCatalogue } from '../../src/i18n/index.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const NAMESPACES = ['common', 'dashboard', 'errors', 'flows', 'statuses', 'codes', 'transition', 'login', 'account', 'pending', 'cpas', 'exports', 'followUp'] as const
+const NAMESPACES = ['common', 'dashboard', 'errors', 'flows', 'statuses', 'codes', 'transition', 'login', 'account', 'pending', 'cpas', 'exports', 'followUp', 'timeliness', 'barometer'] as const
 
 const flat = new Map(LANGS.map((l) => [l, flatten(loadCatalogue(l))]))
 const fr = flat.get('fr') as Map<string, string>

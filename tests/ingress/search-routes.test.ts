@@ -189,6 +189,8 @@ t.test('the blinker search: filters and role scoping', async (t) => {
   t.same(Object.keys(everything[0] ?? {}).sort(), ['blinkerId', 'cpasKbo', 'flow', 'periodStart', 'publishedAt', 'regime', 'status'], 'no personal data')
   t.same((await all<{ blinkerId: string }>(t, gw, '/v1/blinkers?period=2019')).map((b) => b.blinkerId), [extra.blinkerId], 'period')
   t.same((await all<{ blinkerId: string }>(t, gw, `/v1/blinkers?flow=PENSION&cpasKbo=${CPAS.alpha1}`)).map((b) => b.blinkerId), [extra.blinkerId], 'flow and CPAS')
+  t.same(await all(t, gw, '/v1/blinkers?flow=DETENTION'), [], 'a provisional flow of the catalogue is a filter value (none here)')
+  t.same(await all(t, gw, '/v1/feedback?flow=WORK_INCAPACITY'), [], 'on the message log too')
   t.equal((await all(t, gw, `/v1/blinkers?cpasKbo=${CPAS.beta}&status=FEEDBACK_RECEIVED`)).length, 4, 'CPAS and status')
   t.equal((await all(t, gw, '/v1/blinkers?status=PUBLISHED,DELIVERED')).length, 1, 'only the extra one has no feedback')
   const alpha = await all<{ cpasKbo: string }>(t, gw, '/v1/blinkers', A.alpha)

@@ -26,9 +26,11 @@ type PartyName = keyof (typeof TOKENS)['acceptance']
  * How a route is scoped to a CPAS, for software houses:
  * - none: not scoped (the party's own resources, or roles that see every CPAS);
  * - path-kbo: the `:kbo` path parameter;  body-cpas: the body's `cpasKbo`;
- * - blinker / message: the CPAS of the blinker / feedback message named in the path.
+ * - blinker / message: the CPAS of the blinker / feedback message named in the path;
+ * - path-party: the `:partyId` path parameter names the software house itself (own) or another
+ *   one (other: 403 GW_ERR_FORBIDDEN_ROLE), e.g. a software house reads its own barometer only.
  */
-type Scope = 'none' | 'path-kbo' | 'body-cpas' | 'blinker' | 'message'
+type Scope = 'none' | 'path-kbo' | 'body-cpas' | 'blinker' | 'message' | 'path-party'
 
 interface Fixture {
   /** A blinker of CPAS.alpha1 (served by alpha) with one feedback message from alpha. */
@@ -116,6 +118,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
   // Public: the identity provider's round trip (src/accounts/oidc-routes.ts; 404 page without OIDC_ISSUER).
   'GET /dashboard/login/oidc': { scope: 'none' },
   'GET /dashboard/login/oidc/callback': { scope: 'none' },
+  // The quality barometer (src/barometer/): the list and the page for the inspection; one party's
+  // barometer and report for the inspection and for that software house itself.
+  'GET /v1/barometer': { scope: 'none' },
+  'GET /v1/barometer/:partyId': { scope: 'path-party' },
+  'GET /v1/barometer/:partyId/report.xlsx': { scope: 'path-party' },
+  'GET /dashboard/barometer': { scope: 'none' },
+  'GET /barometer': { scope: 'none' },
+  // Conformance judged by the gateway (src/onboarding/, acceptance only): a run is the caller's own.
+  'POST /v1/conformance/runs': { scope: 'none', body: () => ({}) },
+  'GET /v1/conformance/runs/:id': { scope: 'none' },
+  'GET /v1/operator/conformance': { scope: 'none' },
+  'POST /v1/operator/conformance/:partyId/revoke': { scope: 'none', body: () => ({}) },
 }
 
 const PARTIES: Record<PartyName, Role> = { publisher: 'publisher', inspection: 'inspection', operator: 'operator', alpha: 'software-house', beta: 'software-house' }
@@ -164,6 +178,7 @@ function callers(env: Env): { caller: Caller; kbo: string }[] {
             const forbidden = { status: 403, code: 'GW_ERR_FORBIDDEN_CPAS' }
             if (s === 'path-kbo' || s === 'body-cpas') return target === 'own' ? 'allowed' : forbidden
             if (s === 'blinker' || s === 'message') return fixtureOwner ? 'allowed' : forbidden
+            if (s === 'path-party') return target === 'own' ? 'allowed' : { status: 403, code: 'GW_ERR_FORBIDDEN_ROLE' }
             return 'allowed'
           },
         },
@@ -179,6 +194,8 @@ const PARAMS: Record<string, (fx: Fixture, kbo: string) => string> = {
   blinkerId: (fx) => fx.blinkerId,
   messageId: (fx) => fx.messageId,
   queue: () => 'forward',
+  // The software house serving the target CPAS: the caller itself for "own", the other one for "other".
+  partyId: (_fx, kbo) => (kbo === CPAS.beta ? 'beta' : 'alpha'),
 }
 
 /** The path with its parameters filled: known names from the fixture, anything else `x`. */
@@ -257,7 +274,7 @@ async function runMatrix(t: Test, gw: TestGateway, env: Env): Promise<void> {
   }
   for (const key of Object.keys(EXPECTATIONS)) {
     // Onboarding routes exist in acceptance only; anything else must be served in both.
-    if (env === 'production' && /\/v1\/(sandbox|conformance)\//.test(key)) continue
+    if (env === 'production' && /\/v1\/(sandbox\/|conformance\/|operator\/conformance)/.test(key)) continue
     t.ok(keysServed.has(key), `${env}: EXPECTATIONS entry '${key}' matches a served route (remove it if the route is gone)`)
   }
   t.comment(`${env}: ${calls} calls over ${table.length} routes`)

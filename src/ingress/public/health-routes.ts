@@ -18,12 +18,25 @@ export interface HealthOptions {
   maxEventLoopDelay?: number
 }
 
+/** Time after `ready` during which the event-loop delay is not judged (ms): see installHealth. */
+export const STARTUP_GRACE_MS = 2500
+
 /** Registers under-pressure on the root app and the two health routes. */
 export async function installHealth(app: FastifyInstance, opts: HealthOptions): Promise<void> {
+  // `ready` compiles every route's schemas synchronously (a second or two with ~150 routes): the
+  // sample under-pressure takes right after reads that start-up as a saturated loop, and would
+  // shed the first second of traffic with 503. The delay measured within the grace is the start's,
+  // not load, so it is not judged until the grace (two samples and more) has passed.
+  let judgedFrom = Number.POSITIVE_INFINITY
+  app.addHook('onReady', async () => {
+    judgedFrom = Date.now() + STARTUP_GRACE_MS
+  })
+  const inGrace = () => Date.now() < judgedFrom
   await app.register(underPressure, {
     maxEventLoopDelay: opts.maxEventLoopDelay ?? 1000,
     retryAfter: 5,
     pressureHandler: (_request, _reply, type, value) => {
+      if (type === 'eventLoopDelay' && inGrace()) return undefined
       throw new GatewayError('GW_ERR_OVERLOADED', `Gateway overloaded (${type} ${String(value)})`, undefined, { 'retry-after': '5' })
     },
   })
@@ -44,7 +57,7 @@ export async function installHealth(app: FastifyInstance, opts: HealthOptions): 
     } catch {
       checks.redis = 'fail'
     }
-    checks.eventLoop = app.isUnderPressure() ? 'fail' : 'ok'
+    checks.eventLoop = app.isUnderPressure() && !inGrace() ? 'fail' : 'ok'
     const ready = Object.values(checks).every((c) => c === 'ok')
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks, workers })
   })

@@ -1,5 +1,6 @@
 /** The REST error renderer: every failure leaves as application/problem+json (RFC 9457). */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { countRefusedRequest } from '../../barometer/counters-points.js'
 import { GatewayError, toProblem } from '../../errors.js'
 import { isRefusedArgument, toGatewayError } from '../error-mapping.js'
 import type { RouteMethods } from '../route-methods.js'
@@ -14,6 +15,8 @@ export function problemErrorHandler(err: FastifyError, request: FastifyRequest, 
   if (internal) request.log.error({ err }, 'unexpected error')
   // A value Redis refused is the caller's 400, but a check is missing: worth a warning.
   else if (error.status >= 500 || isRefusedArgument(err)) request.log.warn({ code: error.code, reason: err.message }, 'request failed')
+  // The barometer's technical refusals of a software house (counted in memory, no Redis call here).
+  countRefusedRequest(request, error.code)
   return sendProblem(reply, error)
 }
 

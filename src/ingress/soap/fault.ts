@@ -6,6 +6,7 @@
  * tooling sees the same statuses on both syntaxes. Never a stack trace: only GatewayError text.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { countRefusedRequest } from '../../barometer/counters-points.js'
 import { publicTexts, type GatewayError } from '../../errors.js'
 import { escapeXmlText, modelToXml } from '../../validation/xml-mapping.js'
 import { isRefusedArgument, toGatewayError } from '../error-mapping.js'
@@ -39,5 +40,7 @@ export function soapFaultHandler(err: FastifyError, request: FastifyRequest, rep
   if (internal) request.log.error({ err }, 'unexpected error')
   // A value Redis refused is the caller's 400, but a check is missing: worth a warning.
   else if (error.status >= 500 || isRefusedArgument(err)) request.log.warn({ code: error.code, reason: err.message }, 'request failed')
+  // The barometer's technical refusals of a software house (counted in memory, no Redis call here).
+  countRefusedRequest(request, error.code)
   return sendFault(reply, error)
 }
