@@ -45,7 +45,7 @@ const VERB: Readonly<Record<string, string>> = { GET: 'get', POST: 'post', PUT: 
 
 const capitalize = (word: string): string => (word ? word[0]?.toUpperCase() + word.slice(1) : '')
 
-/** `follow-ups`, `pending.csv`, `dead_letters` → FollowUps, PendingCsv, DeadLetters. */
+/** follow-ups, pending.csv, dead_letters → FollowUps, PendingCsv, DeadLetters. */
 const pascal = (segment: string): string =>
   segment
     .split(/[^A-Za-z0-9]+/)
